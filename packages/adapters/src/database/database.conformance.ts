@@ -1,0 +1,183 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../ids.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type DatabaseDialect, DatabaseNewerThanCodeError, isUniqueViolation } from './database.js';
+
+const TABLES = [
+  'users',
+  'sessions',
+  'refresh_tokens',
+  'api_keys',
+  'oauth_identities',
+  'one_time_tokens',
+  'credit_accounts',
+  'ledger_transactions',
+  'ledger_postings',
+  'credit_holds',
+  'idempotency_records',
+  'payment_events',
+  'usage_logs',
+];
+
+/** The storage port's contract, run identically over every dialect. */
+export function describeDatabaseConformance(dialect: DatabaseDialect): void {
+  describe(`database conformance: ${dialect}`, () => {
+    let hub: TestDatabase;
+    beforeAll(async () => {
+      hub = await createTestDatabase(dialect);
+    });
+    afterAll(async () => {
+      await hub?.drop();
+    });
+
+    const insertUser = (email: string, createdAt = Date.now()) =>
+      hub.db
+        .insertInto('users')
+        .values({ id: newId('usr'), email, role: 'user', created_at: createdAt, updated_at: createdAt })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+
+    const insertAccount = async (balance: number) => {
+      const id = newId('acc');
+      await hub.db
+        .insertInto('credit_accounts')
+        .values({ id, code: `test:${id}`, user_id: null, balance, held: 0, created_at: 1, updated_at: 1 })
+        .execute();
+      return id;
+    };
+
+    it('creates every table, and migrating again applies nothing', async () => {
+      const names = (await hub.db.introspection.getTables()).map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(TABLES));
+      expect(await hub.migrate()).toEqual({ applied: [], current: '0001-initial' });
+      expect(await hub.ping()).toBe(true);
+    });
+
+    it('round-trips large integers (times, credit units) as JS numbers', async () => {
+      const big = 2 ** 45 + 7;
+      const { id } = await insertUser(`big-${newId('x')}@example.com`, big);
+      const row = await hub.db.selectFrom('users').select('created_at').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.created_at).toBe(big);
+      const sum = await hub.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.sum<number>('created_at').as('total'))
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(Number(sum.total)).toBe(big);
+    });
+
+    it('reports unique violations the same way on every dialect', async () => {
+      const email = `dup-${newId('x')}@example.com`;
+      await insertUser(email);
+      const error = await insertUser(email).catch((e: unknown) => e);
+      expect(isUniqueViolation(error)).toBe(true);
+      expect(isUniqueViolation(new Error('other'))).toBe(false);
+    });
+
+    it('rolls a failed transaction back completely', async () => {
+      const email = `rollback-${newId('x')}@example.com`;
+      await expect(
+        hub.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('users')
+            .values({ id: newId('usr'), email, role: 'user', created_at: 1, updated_at: 1 })
+            .execute();
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      const found = await hub.db.selectFrom('users').select('id').where('email', '=', email).execute();
+      expect(found).toEqual([]);
+    });
+
+    it('serializes concurrent guarded debits: 100 holds of 1 against 10 give exactly 10', async () => {
+      const accountId = await insertAccount(10);
+      const attempt = () =>
+        hub.db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('credit_accounts')
+            .set((eb) => ({ held: eb('held', '+', 1) }))
+            .where('id', '=', accountId)
+            .where(sql<boolean>`balance - held >= ${1}`)
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) return false;
+          await trx
+            .insertInto('credit_holds')
+            .values({
+              id: newId('hold'),
+              account_id: accountId,
+              user_id: 'u',
+              amount: 1,
+              status: 'open',
+              expires_at: Date.now() + 60_000,
+              created_at: Date.now(),
+            })
+            .execute();
+          return true;
+        });
+      const results = await Promise.all(Array.from({ length: 100 }, attempt));
+      expect(results.filter(Boolean)).toHaveLength(10);
+      const account = await hub.db
+        .selectFrom('credit_accounts')
+        .select(['balance', 'held'])
+        .where('id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      expect(account).toEqual({ balance: 10, held: 10 });
+      const holds = await hub.db
+        .selectFrom('credit_holds')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      expect(Number(holds.n)).toBe(10);
+    });
+
+    it('keeps every concurrent increment made inside transactions', async () => {
+      const accountId = await insertAccount(0);
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          hub.db.transaction().execute((trx) =>
+            trx
+              .updateTable('credit_accounts')
+              .set((eb) => ({ balance: eb('balance', '+', 3) }))
+              .where('id', '=', accountId)
+              .execute(),
+          ),
+        ),
+      );
+      const account = await hub.db
+        .selectFrom('credit_accounts')
+        .select('balance')
+        .where('id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      expect(account.balance).toBe(150);
+    });
+
+    it('lets exactly one of many concurrent writers claim a unique key', async () => {
+      const key = newId('idem');
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () =>
+          hub.db
+            .insertInto('idempotency_records')
+            .values({ scope: 's', key, request_hash: 'h', status_code: 200, response: '{}', created_at: 1 })
+            .execute(),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(isUniqueViolation(r.reason)).toBe(true);
+    });
+
+    it('refuses a database migrated by newer code, naming the unknown migration', async () => {
+      const other = await createTestDatabase(dialect);
+      try {
+        await sql`insert into hub_migrations (name, timestamp) values (${'9999-from-the-future'}, ${new Date().toISOString()})`.execute(
+          other.db,
+        );
+        const error = await other.migrate().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatabaseNewerThanCodeError);
+        expect((error as Error).message).toContain('9999-from-the-future');
+      } finally {
+        await other.drop();
+      }
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Which SQL engine is behind a {@link HubDatabase}. */
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
+/**
+ * The storage port: a Kysely instance over the hub's schema plus what the hub needs around it.
+ * Domains use `db` directly (Kysely *is* the query interface); they never see the driver.
+ */
+export interface HubDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: DatabaseDialect;
+  /** Brings the schema to the latest migration; refuses a database newer than this code. */
+  migrate(): Promise<MigrationReport>;
+  /** True when a trivial query answers (used by `/readyz`). */
+  ping(): Promise<boolean>;
+  /** Closes the pool or file. */
+  close(): Promise<void>;
+}
+
+export interface MigrationReport {
+  /** Migrations applied by this call, in order. */
+  applied: string[];
+  /** The latest migration now in the database. */
+  current: string | null;
+}
+
+/** Raised when the database holds migrations this build does not know: it was written by newer code. */
+export class DatabaseNewerThanCodeError extends Error {
+  constructor(readonly unknownMigrations: string[]) {
+    super(
+      `The database was migrated by a newer version of Smart AI Hub (unknown migrations: ${unknownMigrations.join(
+        ', ',
+      )}). Upgrade the hub, or point DATABASE_URL at a database this version created.`,
+    );
+    this.name = 'DatabaseNewerThanCodeError';
+  }
+}
+
+/** True when `error` is a unique-constraint violation, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

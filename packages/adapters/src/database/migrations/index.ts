@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/**
+ * Every migration, in order. Names sort in the order they run; a new migration gets the next
+ * number. The same set runs on SQLite and PostgreSQL.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};

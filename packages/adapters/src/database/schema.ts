@@ -1,0 +1,212 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The hub's database schema: one type for SQLite and PostgreSQL.
+ *
+ * Conventions, so that both dialects agree without per-dialect code:
+ * - ids are text, time-ordered (`newId('usr')`);
+ * - times are integer epoch milliseconds (`bigint` columns, read back as JS numbers);
+ * - money is integer credit units (1 credit = 10,000 units), never floats;
+ * - booleans are times (`disabled_at`), never 0/1 flags;
+ * - JSON is stored as text and parsed by the domain that owns it.
+ */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  api_keys: ApiKeysTable;
+  oauth_identities: OAuthIdentitiesTable;
+  one_time_tokens: OneTimeTokensTable;
+  credit_accounts: CreditAccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_postings: LedgerPostingsTable;
+  credit_holds: CreditHoldsTable;
+  idempotency_records: IdempotencyRecordsTable;
+  payment_events: PaymentEventsTable;
+  usage_logs: UsageLogsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  /** Null for users who only sign in through OAuth or a host product. */
+  password_hash: string | null;
+  name: string | null;
+  role: 'admin' | 'moderator' | 'user';
+  email_verified_at: number | null;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A sign-in: one refresh-token family. Revoking it ends every token of the family. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+/** One refresh token of a session; `rotated_at` is set when it is exchanged (reuse = theft). */
+export interface RefreshTokensTable {
+  id: string;
+  session_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** The first characters of the key, shown in listings (`sk-hub-abcd…`). */
+  prefix: string;
+  key_hash: string;
+  /** JSON array of model ids, or null for every model the user may use. */
+  allowed_models: string | null;
+  /** Spending cap in credit units, or null. */
+  spend_cap: number | null;
+  /** Credit units charged through this key so far. */
+  spent: Generated<number>;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+/** A user's identity at an OAuth/OIDC provider, keyed by (provider, subject). */
+export interface OAuthIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  created_at: number;
+}
+
+/** Single-use, expiring tokens (email verification, password reset), stored only as hashes. */
+export interface OneTimeTokensTable {
+  id: string;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+/**
+ * A ledger account. Users own one each; the hub has system accounts (`system:grants`,
+ * `system:payments`, `system:revenue`, ...) so that every transaction balances.
+ * `balance` and `held` are projections of the ledger and the open holds, updated in the same
+ * database transaction; `smart-ai-hub ledger verify` recomputes them.
+ */
+export interface CreditAccountsTable {
+  id: string;
+  /** `user:<userId>` or `system:<name>`: unique. */
+  code: string;
+  user_id: string | null;
+  balance: number;
+  held: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A balanced set of postings: never updated, never deleted. */
+export interface LedgerTransactionsTable {
+  id: string;
+  kind: string;
+  /** Unique when set: a replay of the same key moves nothing. */
+  idempotency_key: string | null;
+  user_id: string | null;
+  /** What it is about: a hold id, a payment event id, ... */
+  reference: string | null;
+  description: string | null;
+  /** JSON object. */
+  metadata: string | null;
+  created_at: number;
+}
+
+export interface LedgerPostingsTable {
+  id: string;
+  transaction_id: string;
+  account_id: string;
+  /** Signed credit units; the postings of one transaction sum to zero. */
+  amount: number;
+  created_at: number;
+}
+
+/** Credit reserved for metered work; settled or released exactly once. */
+export interface CreditHoldsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  amount: number;
+  status: 'open' | 'settled' | 'released' | 'expired';
+  /** The amount charged when settled. */
+  settled_amount: number | null;
+  transaction_id: string | null;
+  request_id: string | null;
+  /** JSON object. */
+  metadata: string | null;
+  expires_at: number;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+/** The first answer to an idempotent write, replayed for the same (scope, key). */
+export interface IdempotencyRecordsTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  /** JSON. */
+  response: string;
+  created_at: number;
+}
+
+/** Payment provider events (Stripe), recorded once each, in the transaction that credits them. */
+export interface PaymentEventsTable {
+  id: string;
+  provider: string;
+  type: string;
+  /** The object the event is about (checkout session, charge, ...). */
+  object_id: string | null;
+  user_id: string | null;
+  created_at: number;
+}
+
+/** One row per metered request. */
+export interface UsageLogsTable {
+  id: string;
+  request_id: string;
+  user_id: string;
+  api_key_id: string | null;
+  /** The host product's end user (OpenAI `user` field or `x-hub-end-user`). */
+  end_user: string | null;
+  model: string;
+  provider: string | null;
+  deployment: string | null;
+  endpoint: string;
+  input_tokens: number;
+  output_tokens: number;
+  /** Credit units charged. */
+  cost: number;
+  latency_ms: number;
+  /** `ok`, `error`, `cancelled`, `cached`, ... */
+  status: string;
+  error_code: string | null;
+  created_at: number;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;

@@ -1,0 +1,11 @@
+export * from './coordination/index.js';
+export { createDatabase } from './database/create-database.js';
+export {
+  type DatabaseDialect,
+  DatabaseNewerThanCodeError,
+  type HubDatabase,
+  isUniqueViolation,
+  type MigrationReport,
+} from './database/database.js';
+export type * from './database/schema.js';
+export { newId } from './ids.js';

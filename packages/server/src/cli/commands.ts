@@ -1,0 +1,14 @@
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+
+/** A CLI command: a one-line summary and what it does with its arguments; resolves an exit code. */
+export interface CliCommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Every command of `smart-ai-hub`, by name (two words for sub-commands, e.g. `ledger verify`). */
+export const commands: Record<string, CliCommand> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+};

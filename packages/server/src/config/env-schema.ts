@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => v === undefined || protocols.some((p) => v.startsWith(`${p}:`)),
+    `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  );
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the hub reads, with its default. Keys are the variables' names, so a
+ * validation error names the variable to fix. Documented in the README's configuration table.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).default('./data/hub.db'),
+  /** Pool size for PostgreSQL. */
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: url(['redis', 'rediss']),
+  /** Prefix for every Redis key and channel, so several hubs can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().default('hub:'),
+  HUB_CONFIG: optionalString,
+  HUB_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  HUB_DATA_DIR: z.string().default('./data'),
+  HUB_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  HUB_ADMIN_PASSWORD: optionalString,
+  PUBLIC_URL: url(['http', 'https']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
+  SHUTDOWN_TIMEOUT: positiveInt.default(25),
+  /** Largest request body in bytes. */
+  BODY_LIMIT: positiveInt.default(4 * 1024 * 1024),
+  /** Trust X-Forwarded-* from a proxy in front: `true`, a hop count, or a comma list of addresses. */
+  TRUST_PROXY: optionalString,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url(['http', 'https']),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: url(['http', 'https']),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+
+  SMTP_URL: url(['smtp', 'smtps']),
+  SMTP_FROM: z.string().default('Smart AI Hub <no-reply@localhost>'),
+});
+
+export type Env = z.infer<typeof envSchema>;

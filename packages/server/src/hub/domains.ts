@@ -1,0 +1,7 @@
+import type { HubDomain } from './hub-domain.js';
+
+/**
+ * The hub's domains, in setup order (a domain may use the services of those before it).
+ * Adding a domain is one line here.
+ */
+export const domains: HubDomain[] = [];
