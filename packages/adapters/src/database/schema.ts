@@ -11,6 +11,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * - JSON is stored as text and parsed by the domain that owns it.
  */
 export interface Database {
+  hub_settings: HubSettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
@@ -24,6 +25,14 @@ export interface Database {
   idempotency_records: IdempotencyRecordsTable;
   payment_events: PaymentEventsTable;
   usage_logs: UsageLogsTable;
+  credit_payments: CreditPaymentsTable;
+}
+
+/** Installation-wide values shared by every replica (e.g. the generated master secret). */
+export interface HubSettingsTable {
+  key: string;
+  value: string;
+  created_at: number;
 }
 
 export interface UsersTable {
@@ -205,6 +214,34 @@ export interface UsageLogsTable {
   status: string;
   error_code: string | null;
   created_at: number;
+}
+
+/**
+ * A Stripe payment as the credits domain knows it (migration 0003), keyed by PaymentIntent id
+ * (or Checkout Session id when there is none). Facts only grow (paid, refunded, disputed);
+ * `credited` is the net credit units granted so far, adjusted to match the facts.
+ */
+export interface CreditPaymentsTable {
+  id: string;
+  provider: string;
+  user_id: string | null;
+  session_id: string | null;
+  package_id: string | null;
+  /** Credit units the payment buys. */
+  credits: number | null;
+  /** Minor currency units paid. */
+  amount_total: number | null;
+  currency: string | null;
+  paid_at: number | null;
+  failed_at: number | null;
+  /** Minor units refunded so far (cumulative, as Stripe reports it). */
+  amount_refunded: Generated<number>;
+  /** Minor units under dispute. */
+  amount_disputed: Generated<number>;
+  /** Net credit units granted for this payment so far. */
+  credited: Generated<number>;
+  created_at: number;
+  updated_at: number;
 }
 
 export type User = Selectable<UsersTable>;

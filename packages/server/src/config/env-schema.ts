@@ -27,7 +27,10 @@ export const envSchema = z.object({
   /** Prefix for every Redis key and channel, so several hubs can share one Redis. */
   REDIS_KEY_PREFIX: z.string().default('hub:'),
   HUB_CONFIG: optionalString,
-  HUB_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  HUB_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters',
+  ),
   HUB_DATA_DIR: z.string().default('./data'),
   HUB_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   HUB_ADMIN_PASSWORD: optionalString,
@@ -47,7 +50,29 @@ export const envSchema = z.object({
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Stripe API address, for a local fake in tests (`http://127.0.0.1:12111`); default Stripe's own. */
+  STRIPE_API_BASE: url(['http', 'https']),
+  /** Seconds a signed Stripe webhook stays acceptable (replay window). */
+  STRIPE_WEBHOOK_TOLERANCE: positiveInt.default(300),
+  /** Balance in credits below which `credits.low` is emitted (once per crossing). */
+  CREDITS_LOW_THRESHOLD: z.coerce.number().nonnegative().default(1),
+  /** Seconds a credit hold lives before the sweeper releases it (a crashed request's hold). */
+  HOLD_TTL: positiveInt.default(600),
+  /** Seconds between sweeps of expired holds. */
+  HOLD_SWEEP_INTERVAL: positiveInt.default(30),
 
+  /** Password hashing cost: `owasp` (scrypt N=2^17, r=8, p=1; default) or `test` (cheap, for test suites; the default when NODE_ENV=test). */
+  HUB_PASSWORD_HASH_COST: z.enum(['owasp', 'test']).optional(),
+  /** Lifetime of JWT access tokens, seconds. */
+  HUB_ACCESS_TOKEN_TTL: positiveInt.default(900),
+  /** Lifetime of a sign-in session (its refresh tokens), seconds. */
+  HUB_SESSION_TTL: positiveInt.default(30 * 24 * 3600),
+  /** Trust access tokens from the host product's own OIDC issuer (with HUB_OIDC_AUDIENCE; JWKS from HUB_OIDC_JWKS_URL or the issuer's discovery). */
+  HUB_OIDC_ISSUER: url(['http', 'https']),
+  HUB_OIDC_AUDIENCE: optionalString,
+  HUB_OIDC_JWKS_URL: url(['http', 'https']),
+  /** Where the browser lands after an OAuth sign-in (tokens in the URL fragment); unset: the callback answers JSON. */
+  HUB_OAUTH_REDIRECT_URL: url(['http', 'https']),
   SMTP_URL: url(['smtp', 'smtps']),
   SMTP_FROM: z.string().default('Smart AI Hub <no-reply@localhost>'),
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { creditPackagesSchema } from '../domains/credits/credit-packages.js';
+import { modelsFileSchema } from '../domains/models/catalog/catalog-schema.js';
 
 /**
  * The optional `HUB_CONFIG` JSON file: what is too structured for environment variables.
@@ -6,10 +8,10 @@ import { z } from 'zod';
  */
 export const hubFileSchema = z
   .object({
-    /** Model catalog: models, aliases, deployments, prices (domains/models). */
-    models: z.array(z.record(z.string(), z.unknown())).optional(),
+    /** Model catalog: models, aliases, deployments, prices, rate limits (domains/models). */
+    models: modelsFileSchema.optional(),
     /** Credit packages for Stripe checkout (domains/credits). */
-    creditPackages: z.array(z.record(z.string(), z.unknown())).optional(),
+    creditPackages: creditPackagesSchema.optional(),
     /** OAuth / OIDC sign-in providers (domains/auth). */
     oauthProviders: z.array(z.record(z.string(), z.unknown())).optional(),
   })

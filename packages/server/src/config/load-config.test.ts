@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, postgresAvailable } from '@smart-ai-hub/adapters/testing';
 import { describe, expect, it } from 'vitest';
 import { resolveHubSecret } from './hub-secret.js';
 import { ConfigError, loadConfig } from './load-config.js';
@@ -16,7 +17,8 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable', () => {
-    const attempt = () => loadConfig({ PORT: 'eighty', REDIS_URL: 'localhost:6379', HUB_ADMIN_EMAIL: 'nope' });
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', REDIS_URL: 'localhost:6379', HUB_ADMIN_EMAIL: 'nope' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -48,21 +50,41 @@ describe('loadConfig', () => {
 });
 
 describe('the hub secret', () => {
-  it('is generated once on a single node and kept', () => {
+  it('is generated once on a single node and kept in the data folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-secret-'));
-    const a = resolveHubSecret(loadConfig({ HUB_DATA_DIR: dir })).deriveKey('jwt');
-    const b = resolveHubSecret(loadConfig({ HUB_DATA_DIR: dir })).deriveKey('jwt');
-    expect(a.equals(b)).toBe(true);
-    expect(a).toHaveLength(32);
-    const other = resolveHubSecret(loadConfig({ HUB_DATA_DIR: dir })).deriveKey('encryption');
-    expect(other.equals(a)).toBe(false);
+    const first = await resolveHubSecret(loadConfig({ HUB_DATA_DIR: dir }));
+    const again = await resolveHubSecret(loadConfig({ HUB_DATA_DIR: dir }));
+    expect(first.source).toBe('file');
+    expect(first.deriveKey('jwt').equals(again.deriveKey('jwt'))).toBe(true);
+    expect(first.deriveKey('jwt')).toHaveLength(32);
+    expect(first.deriveKey('encryption').equals(first.deriveKey('jwt'))).toBe(false);
+    expect(statSync(join(dir, 'hub-secret')).mode & 0o777).toBe(0o600);
   });
 
-  it('is required with PostgreSQL, naming HUB_SECRET', () => {
-    expect(() => resolveHubSecret(loadConfig({ DATABASE_URL: 'postgres://localhost/hub' }))).toThrow(/HUB_SECRET: required/);
+  it('comes from HUB_SECRET when set', async () => {
+    const a = await resolveHubSecret(loadConfig({ HUB_SECRET: 'a'.repeat(40) }));
+    const b = await resolveHubSecret(loadConfig({ HUB_SECRET: 'b'.repeat(40) }));
+    expect(a.source).toBe('env');
+    expect(a.deriveKey('jwt').equals(b.deriveKey('jwt'))).toBe(false);
   });
 
   it('refuses a short HUB_SECRET', () => {
     expect(() => loadConfig({ HUB_SECRET: 'short' })).toThrow(/HUB_SECRET: must be at least 32 characters/);
+  });
+});
+
+describe.runIf(await postgresAvailable())('the hub secret on PostgreSQL', () => {
+  it('is generated once and shared by every replica through the database', async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      const config = loadConfig({ DATABASE_URL: database.url });
+      const replicas = await Promise.all(Array.from({ length: 5 }, () => resolveHubSecret(config, database)));
+      for (const r of replicas) {
+        expect(r.source).toBe('database');
+        expect(r.deriveKey('jwt').equals(replicas[0]!.deriveKey('jwt'))).toBe(true);
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });

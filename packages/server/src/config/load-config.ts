@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Env, envSchema } from './env-schema.js';
 import { type HubFileConfig, hubFileSchema } from './file-schema.js';
 
@@ -21,9 +21,7 @@ export class ConfigError extends Error {
 }
 
 function describeIssues(error: z.ZodError, where: (path: string) => string): string {
-  return error.issues
-    .map((issue) => `  ${where(issue.path.join('.'))}: ${issue.message}`)
-    .join('\n');
+  return error.issues.map((issue) => `  ${where(issue.path.join('.'))}: ${issue.message}`).join('\n');
 }
 
 /**

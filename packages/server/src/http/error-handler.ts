@@ -45,7 +45,11 @@ export function toHubError(error: unknown): HubError {
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new HubError(e.statusCode, e.statusCode === 404 ? 'not_found' : 'validation_error', e.message);
   }
-  return new HubError(500, 'internal_error', 'Internal error: the hub logged the details under this request id');
+  return new HubError(
+    500,
+    'internal_error',
+    'Internal error: the hub logged the details under this request id',
+  );
 }
 
 /** Sends `error` in the native envelope, with `Retry-After` where it applies. */
@@ -64,6 +68,10 @@ export function sendHubError(request: FastifyRequest, reply: FastifyReply, error
 export function installErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => sendHubError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    sendHubError(request, reply, new HubError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendHubError(
+      request,
+      reply,
+      new HubError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

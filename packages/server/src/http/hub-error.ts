@@ -21,8 +21,9 @@ export class HubError extends Error {
 
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new HubError(400, 'validation_error', message, details);
-export const unauthorized = (message = 'Authentication required: send Authorization: Bearer <token or API key>') =>
-  new HubError(401, 'unauthorized', message);
+export const unauthorized = (
+  message = 'Authentication required: send Authorization: Bearer <token or API key>',
+) => new HubError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new HubError(403, 'forbidden', message);
 export const notFound = (what: string) => new HubError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => new HubError(409, 'conflict', message);

@@ -62,6 +62,6 @@ export async function buildHubApp(options: HubOptions & { logger?: FastifyServer
     },
     return503OnClosing: true,
   });
-  await app.register(createHub({ ...options, config }));
+  await app.register(createHub({ defaultMetrics: true, ...options, config }));
   return app;
 }

@@ -8,6 +8,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { resolveHubSecret } from '../config/hub-secret.js';
 import { loadConfig } from '../config/load-config.js';
+import { createHubMetrics } from '../http/metrics.js';
 import type { HubContext, HubServices } from './hub-context.js';
 import type { HubOptions } from './hub-options.js';
 
@@ -22,7 +23,6 @@ export interface OpenHubContext extends HubContext {
  */
 export async function buildHubContext(options: HubOptions, log: FastifyBaseLogger): Promise<OpenHubContext> {
   const config = options.config ?? loadConfig(options.env ?? process.env);
-  const secret = resolveHubSecret(config);
   const closers: Array<() => Promise<void> | void> = [];
 
   let database: HubDatabase;
@@ -37,10 +37,17 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
       if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
     }
 
+    const secret = await resolveHubSecret(config, database);
+    if (secret.source !== 'env')
+      log.info({ source: secret.source }, 'HUB_SECRET not set: using the generated secret');
+
     let coordination: Coordination;
     if (options.coordination) coordination = options.coordination;
     else if (config.env.REDIS_URL) {
-      coordination = createRedisCoordination({ url: config.env.REDIS_URL, keyPrefix: config.env.REDIS_KEY_PREFIX });
+      coordination = createRedisCoordination({
+        url: config.env.REDIS_URL,
+        keyPrefix: config.env.REDIS_KEY_PREFIX,
+      });
       closers.push(() => coordination.close());
     } else {
       coordination = createMemoryCoordination();
@@ -54,6 +61,7 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
       coordination,
       secret,
       log,
+      metrics: createHubMetrics({ defaultMetrics: options.defaultMetrics ?? false }),
       services: {} as HubServices,
       authenticate: async () => null,
       onClose(fn) {

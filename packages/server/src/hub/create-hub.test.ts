@@ -32,6 +32,24 @@ for (const dialect of await testDialects()) {
       expect(replaced.headers['x-request-id']).not.toBe('bad id\n');
     });
 
+    it('serves Prometheus metrics that count the requests answered', async () => {
+      await t.app.inject('/healthz');
+      const res = await t.app.inject('/metrics');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+      expect(res.body).toMatch(
+        /hub_http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/,
+      );
+    });
+
+    it('serves its OpenAPI document at /docs', async () => {
+      const res = await t.app.inject('/docs');
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz']));
+    });
+
     it('answers an unknown route with the error envelope', async () => {
       const res = await t.app.inject({ url: '/nope?x=1', headers: { 'x-request-id': 'r-404' } });
       expect(res.statusCode).toBe(404);

@@ -1,8 +1,10 @@
+import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorEnvelope } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health-routes.js';
+import { installHttpMetrics } from '../http/metrics.js';
 import { buildHubContext } from './build-context.js';
 import { domains } from './domains.js';
 import type { HubContext } from './hub-context.js';
@@ -35,20 +37,32 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
       }
       app.decorate('hub', hub);
 
-      await app.register(async function hubRoutes(scoped) {
-        scoped.setValidatorCompiler(validatorCompiler);
-        scoped.setSerializerCompiler(serializerCompiler);
-        scoped.decorateRequest('principal', null);
-        scoped.addHook('onRequest', async (request, reply) => {
-          reply.header('x-request-id', request.id);
-        });
-        installErrorEnvelope(scoped);
-        await healthRoutes(scoped, hub);
-        for (const domain of domains) {
-          if (domain.routes) await scoped.register(async (child) => domain.routes!(child, hub));
-        }
-        // fastify-plugin drops the `prefix` register option; the scoped child applies it instead.
-      }, { prefix: pluginOptions.prefix });
+      await app.register(
+        async function hubRoutes(scoped) {
+          scoped.setValidatorCompiler(validatorCompiler);
+          scoped.setSerializerCompiler(serializerCompiler);
+          scoped.decorateRequest('principal', null);
+          scoped.addHook('onRequest', async (request, reply) => {
+            reply.header('x-request-id', request.id);
+          });
+          installErrorEnvelope(scoped);
+          installHttpMetrics(scoped, hub.metrics);
+          await scoped.register(swagger, {
+            openapi: {
+              info: { title: 'Smart AI Hub', version: '1' },
+              components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+            },
+            transform: jsonSchemaTransform,
+          });
+          scoped.get('/docs', { schema: { hide: true } }, async () => scoped.swagger());
+          await healthRoutes(scoped, hub);
+          for (const domain of domains) {
+            if (domain.routes) await scoped.register(async (child) => domain.routes!(child, hub));
+          }
+          // fastify-plugin drops the `prefix` register option; the scoped child applies it instead.
+        },
+        { prefix: pluginOptions.prefix },
+      );
 
       app.addHook('onReady', async () => {
         for (const domain of domains) await domain.start?.(hub);

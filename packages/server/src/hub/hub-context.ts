@@ -1,9 +1,10 @@
 import type { Coordination, Database, HubDatabase } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { HubConfig } from '../config/load-config.js';
 import type { HubSecret } from '../config/hub-secret.js';
+import type { HubConfig } from '../config/load-config.js';
 import type { Principal } from '../domains/auth/principal.js';
+import type { HubMetrics } from '../http/metrics.js';
 
 /**
  * The services of every domain, by name. Each domain adds its own entry by declaration merging
@@ -24,6 +25,8 @@ export interface HubContext {
   readonly coordination: Coordination;
   readonly secret: HubSecret;
   readonly log: FastifyBaseLogger;
+  /** Prometheus metrics of this hub (served at `/metrics`); domains add their own. */
+  readonly metrics: HubMetrics;
   readonly services: HubServices;
   /**
    * Resolves who is calling (access token, API key, host hook, trusted OIDC token), or null for an

@@ -15,6 +15,8 @@ export interface HubOptions {
   database?: HubDatabase;
   /** A coordination adapter to use instead of `REDIS_URL` / memory (the hub does not close it). */
   coordination?: Coordination;
+  /** Collect Node's default process metrics in `/metrics` (the appliance turns it on). */
+  defaultMetrics?: boolean;
   /** Run migrations on start (default true). */
   migrate?: boolean;
 }

@@ -38,7 +38,13 @@ export interface TestHubOptions extends Omit<HubOptions, 'config' | 'database' |
  * PostgreSQL, real memory or Redis coordination. Nothing it makes outlives `close()`.
  */
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub & { url: string }> {
-  const { dialect = 'sqlite', coordination: coordinationKind = 'memory', env = {}, listen = false, ...rest } = options;
+  const {
+    dialect = 'sqlite',
+    coordination: coordinationKind = 'memory',
+    env = {},
+    listen = false,
+    ...rest
+  } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const database = await createTestDatabase(dialect);
   const keyPrefix = `test:${randomUUID()}:`;
@@ -54,7 +60,7 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     DATABASE_URL: database.url,
     ...env,
   });
-  const app = await buildHubApp({ ...rest, config, database, coordination });
+  const app = await buildHubApp({ defaultMetrics: false, ...rest, config, database, coordination });
   await app.ready();
   let url = '';
   if (listen) url = await app.listen({ port: 0, host: '127.0.0.1' });

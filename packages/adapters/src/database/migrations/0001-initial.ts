@@ -4,6 +4,13 @@ import type { Kysely, Migration } from 'kysely';
 export const initial: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
+      .createTable('hub_settings')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
       .createTable('users')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('email', 'text', (c) => c.notNull().unique())
@@ -39,7 +46,11 @@ export const initial: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('rotated_at', 'bigint')
       .execute();
-    await db.schema.createIndex('refresh_tokens_session_idx').on('refresh_tokens').column('session_id').execute();
+    await db.schema
+      .createIndex('refresh_tokens_session_idx')
+      .on('refresh_tokens')
+      .column('session_id')
+      .execute();
 
     await db.schema
       .createTable('api_keys')
@@ -68,7 +79,11 @@ export const initial: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('oauth_identities_provider_subject_uq', ['provider', 'subject'])
       .execute();
-    await db.schema.createIndex('oauth_identities_user_idx').on('oauth_identities').column('user_id').execute();
+    await db.schema
+      .createIndex('oauth_identities_user_idx')
+      .on('oauth_identities')
+      .column('user_id')
+      .execute();
 
     await db.schema
       .createTable('one_time_tokens')
@@ -123,7 +138,11 @@ export const initial: Migration = {
       .addColumn('amount', 'bigint', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('ledger_postings_account_idx').on('ledger_postings').column('account_id').execute();
+    await db.schema
+      .createIndex('ledger_postings_account_idx')
+      .on('ledger_postings')
+      .column('account_id')
+      .execute();
     await db.schema
       .createIndex('ledger_postings_transaction_idx')
       .on('ledger_postings')
@@ -172,7 +191,11 @@ export const initial: Migration = {
       .addColumn('user_id', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('payment_events_object_idx').on('payment_events').column('object_id').execute();
+    await db.schema
+      .createIndex('payment_events_object_idx')
+      .on('payment_events')
+      .column('object_id')
+      .execute();
 
     await db.schema
       .createTable('usage_logs')
