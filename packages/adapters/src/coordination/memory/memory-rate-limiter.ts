@@ -1,0 +1,49 @@
+import type { RateLimiter, RateLimitResult } from '../coordination.js';
+import {
+  advanceWindow,
+  assertRateLimitOptions,
+  type WindowCounts,
+  weighWindow,
+  windowExpiry,
+} from '../sliding-window.js';
+
+/** A sliding-window rate limiter in one process: each call runs to completion, so it is atomic. */
+export class MemoryRateLimiter implements RateLimiter {
+  readonly #windows = new Map<string, WindowCounts>();
+
+  constructor(private readonly now: () => number) {}
+
+  async consume(
+    key: string,
+    opts: { limit: number; windowMs: number; cost?: number },
+  ): Promise<RateLimitResult> {
+    const { limit, windowMs, cost = 1 } = opts;
+    assertRateLimitOptions({ limit, windowMs, cost });
+    const now = this.now();
+    const counts = advanceWindow(this.#windows.get(key), windowMs, now);
+    const result = weighWindow(counts, limit, cost, now);
+    if (result.allowed) this.#windows.set(key, { ...counts, curr: counts.curr + cost });
+    return result;
+  }
+
+  async record(key: string, opts: { windowMs: number; cost: number }): Promise<void> {
+    assertRateLimitOptions(opts);
+    const counts = advanceWindow(this.#windows.get(key), opts.windowMs, this.now());
+    this.#windows.set(key, { ...counts, curr: counts.curr + opts.cost });
+  }
+
+  async reset(key: string): Promise<void> {
+    this.#windows.delete(key);
+  }
+
+  /** Forgets keys whose windows have slid out entirely. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, counts] of this.#windows) if (windowExpiry(counts) <= now) this.#windows.delete(key);
+  }
+
+  /** How many keys are held (for tests of the sweep). */
+  get size(): number {
+    return this.#windows.size;
+  }
+}

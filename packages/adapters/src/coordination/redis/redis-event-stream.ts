@@ -1,0 +1,73 @@
+import type { EventStream, StreamEvent } from '../coordination.js';
+import { readOptions } from '../stream-read-options.js';
+import type { BlockingConnections } from './blocking-connections.js';
+import type { HubRedis } from './hub-commands.js';
+
+/** XREADGROUP's reply: per stream, its entries as [id, [field, value, ...]]. */
+type ReadReply = Array<[stream: string, entries: Array<[id: string, fields: string[]]>]> | null;
+
+/** Event streams on Redis Streams: each event an entry with a `type` and a JSON `data` field. */
+export class RedisEventStream implements EventStream {
+  constructor(
+    private readonly client: HubRedis,
+    private readonly blocking: BlockingConnections,
+    /** Prepended to every stream name. */
+    private readonly prefix: string,
+  ) {}
+
+  async append(stream: string, type: string, data: Record<string, unknown>): Promise<string> {
+    const id = await this.client.xadd(this.prefix + stream, '*', 'type', type, 'data', JSON.stringify(data));
+    return id as string;
+  }
+
+  async ensureGroup(stream: string, group: string): Promise<void> {
+    try {
+      await this.client.xgroup('CREATE', this.prefix + stream, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+  }
+
+  async read(
+    stream: string,
+    group: string,
+    consumer: string,
+    opts?: { count?: number; blockMs?: number; claimAfterMs?: number },
+  ): Promise<StreamEvent[]> {
+    const { count, blockMs, claimAfterMs } = readOptions(opts);
+    const key = this.prefix + stream;
+    const claimed = await this.client.smartHubClaimStale(key, group, consumer, claimAfterMs, count);
+    const events = claimed.map(([id, fields, deliveries]) => toStreamEvent(id, fields, deliveries));
+    if (events.length >= count) return events;
+    const args = ['GROUP', group, consumer, 'COUNT', count - events.length] as const;
+    let reply: ReadReply;
+    if (events.length > 0 || blockMs === 0) {
+      reply = (await this.client.call('XREADGROUP', ...args, 'STREAMS', key, '>')) as ReadReply;
+    } else {
+      try {
+        reply = (await this.blocking.use((connection) =>
+          connection.call('XREADGROUP', ...args, 'BLOCK', blockMs, 'STREAMS', key, '>'),
+        )) as ReadReply;
+      } catch (error) {
+        if (this.blocking.closed) return [];
+        throw error;
+      }
+    }
+    for (const [id, fields] of reply?.[0]?.[1] ?? []) events.push(toStreamEvent(id, fields, 1));
+    return events;
+  }
+
+  async ack(stream: string, group: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.client.xack(this.prefix + stream, group, ...ids);
+  }
+}
+
+function toStreamEvent(id: string, fields: string[], deliveries: number): StreamEvent {
+  let type = '';
+  let data: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'type') type = fields[i + 1]!;
+    else if (fields[i] === 'data') data = JSON.parse(fields[i + 1]!);
+  }
+  return { id, type, data, deliveries };
+}
