@@ -1,0 +1,75 @@
+/** A tool call the fake model makes instead of answering with text. */
+export interface ScriptedToolCall {
+  name: string;
+  /** The call's arguments: an object (serialised with `JSON.stringify`) or a raw JSON string. */
+  arguments: Record<string, unknown> | string;
+  /** Fixed call id; a random `call_…` / `toolu_…` id otherwise. */
+  id?: string;
+}
+
+/**
+ * How the fake answers one request. Queue these with `fake.script(...)`; each is consumed by the
+ * next model request (chat completion, embedding, message). Unset fields fall back to the
+ * defaults given at start.
+ */
+export interface FakeBehaviour {
+  /** Answer with this error status and a body in the provider's error shape (or `body`). */
+  status?: number;
+  /** Seconds, sent as `retry-after` (fractions allowed: the official clients parse floats). */
+  retryAfter?: number;
+  /** Exact JSON body to send instead of the generated one (with `status`, or 200). */
+  body?: unknown;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+  /** Number of content words (= streamed content chunks = completion tokens). */
+  chunks?: number;
+  /** Delay before each streamed content chunk. */
+  chunkDelayMs?: number;
+  /** Stream this many content chunks, then destroy the socket (non-streaming: destroy at once). */
+  failAfterChunks?: number;
+  /** Wait this long before sending anything (status line included). */
+  hangBeforeFirstByteMs?: number;
+  /** Answer with a tool call, if the request offered tools. */
+  toolCall?: ScriptedToolCall;
+}
+
+/** The defaults a fake starts with; `fake.script(...)` overrides them per request. */
+export interface FakeBehaviourDefaults {
+  /** Content words per answer (default 5). */
+  chunks?: number;
+  /** Delay before each streamed content chunk (default 0). */
+  chunkDelayMs?: number;
+  /** Delay before the first byte of every answer (default 0). */
+  hangBeforeFirstByteMs?: number;
+}
+
+/** A behaviour with the pacing fields filled in from the defaults. */
+export interface ResolvedBehaviour extends FakeBehaviour {
+  chunks: number;
+  chunkDelayMs: number;
+  hangBeforeFirstByteMs: number;
+}
+
+export function resolveBehaviour(
+  scripted: FakeBehaviour | undefined,
+  defaults: FakeBehaviourDefaults,
+): ResolvedBehaviour {
+  return {
+    ...scripted,
+    chunks: scripted?.chunks ?? defaults.chunks ?? 5,
+    chunkDelayMs: scripted?.chunkDelayMs ?? defaults.chunkDelayMs ?? 0,
+    hangBeforeFirstByteMs: scripted?.hangBeforeFirstByteMs ?? defaults.hangBeforeFirstByteMs ?? 0,
+  };
+}
+
+/** True when the behaviour asks for an error (or a verbatim body) rather than a model answer. */
+export function isScriptedReply(behaviour: FakeBehaviour): boolean {
+  return (behaviour.status !== undefined && behaviour.status >= 300) || behaviour.body !== undefined;
+}
+
+/** Response headers a scripted reply carries (`retry-after` plus any extras). */
+export function scriptedHeaders(behaviour: FakeBehaviour): Record<string, string> {
+  const headers: Record<string, string> = { ...behaviour.headers };
+  if (behaviour.retryAfter !== undefined) headers['retry-after'] = String(behaviour.retryAfter);
+  return headers;
+}
