@@ -7,12 +7,15 @@ import type { HubDatabase } from './database.js';
  */
 export async function createDatabase(
   url: string,
-  options: { poolSize?: number; schema?: string } = {},
+  options: { poolSize?: number; schema?: string; sqliteSynchronous?: 'normal' | 'full' } = {},
 ): Promise<HubDatabase> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const { createPostgresDatabase } = await import('./postgres/postgres-database.js');
     return createPostgresDatabase({ connectionString: url, max: options.poolSize, schema: options.schema });
   }
   const { createSqliteDatabase } = await import('./sqlite/sqlite-database.js');
-  return createSqliteDatabase({ filename: url.replace(/^(sqlite|file):(\/\/)?/i, '') });
+  return createSqliteDatabase({
+    filename: url.replace(/^(sqlite|file):(\/\/)?/i, ''),
+    synchronous: options.sqliteSynchronous,
+  });
 }

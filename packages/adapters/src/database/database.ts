@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Which SQL engine is behind a {@link HubDatabase}. */
@@ -11,6 +11,13 @@ export type DatabaseDialect = 'sqlite' | 'postgres';
 export interface HubDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: DatabaseDialect;
+  /**
+   * Runs `fn` in a transaction whose commit is on disk before this resolves, even where ordinary
+   * commits are only crash-safe (SQLite with `synchronous = NORMAL`: this one commits with FULL).
+   * For money entering or leaving the hub (payments, grants, refunds). On PostgreSQL every commit
+   * is durable and this is a plain transaction.
+   */
+  durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Brings the schema to the latest migration; refuses a database newer than this code. */
   migrate(): Promise<MigrationReport>;
   /** True when a trivial query answers (used by `/readyz`). */

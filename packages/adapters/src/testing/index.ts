@@ -1,2 +1,3 @@
+export type { DatabaseDialect } from '../database/database.js';
 export * from './services.js';
 export * from './test-database.js';

@@ -6,8 +6,10 @@
  */
 import net from 'node:net';
 
-export const postgresUrlForTests = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const redisUrlForTests = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const postgresUrlForTests =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisUrlForTests =
+  process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** True when a TCP connection to the URL's host and port opens within a second. */
 export function reachable(url: string): Promise<boolean> {
@@ -30,7 +32,8 @@ export function reachable(url: string): Promise<boolean> {
  */
 export async function serviceAvailable(name: 'PostgreSQL' | 'Redis', url: string): Promise<boolean> {
   const ok = await reachable(url);
-  if (!ok && process.env.CI) throw new Error(`${name} at ${url} is unreachable, and CI requires its suite to run`);
+  if (!ok && process.env.CI)
+    throw new Error(`${name} at ${url} is unreachable, and CI requires its suite to run`);
   return ok;
 }
 

@@ -37,8 +37,21 @@ export async function createTestDatabase(dialect: DatabaseDialect): Promise<Test
       await hub.close();
       const client = new pg.Client({ connectionString: postgresUrlForTests });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      try {
+        // pool.end() resolves before the server has seen every socket close; dropping with
+        // (force) then would kill sessions that are still being torn down (57P01 in the client).
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await client.query(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

@@ -1,3 +1,5 @@
+import { createAdminCommand } from './create-admin-command.js';
+import { ledgerVerifyCommand } from './ledger-verify-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -11,4 +13,6 @@ export interface CliCommand {
 export const commands: Record<string, CliCommand> = {
   serve: serveCommand,
   migrate: migrateCommand,
+  'create-admin': createAdminCommand,
+  'ledger verify': ledgerVerifyCommand,
 };

@@ -14,7 +14,8 @@ Configuration comes from environment variables (see the README).`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const name = positionals.slice(0, 2).join(' ') in commands ? positionals.slice(0, 2).join(' ') : positionals[0];
+  const name =
+    positionals.slice(0, 2).join(' ') in commands ? positionals.slice(0, 2).join(' ') : positionals[0];
   if (!name || values.help || !(name in commands)) {
     console.log(USAGE);
     return name && !(name in commands) ? 2 : 0;

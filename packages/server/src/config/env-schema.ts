@@ -21,6 +21,11 @@ export const envSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/hub.db'),
+  /**
+   * SQLite commit durability: `normal` (default; WAL commits survive a process crash, payments and
+   * grants are always synced to disk) or `full` (every commit synced: ~4 ms each, far slower metering).
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   /** Pool size for PostgreSQL. */
   DATABASE_POOL_SIZE: positiveInt.default(10),
   REDIS_URL: url(['redis', 'rediss']),
@@ -67,7 +72,7 @@ export const envSchema = z.object({
   HUB_ACCESS_TOKEN_TTL: positiveInt.default(900),
   /** Lifetime of a sign-in session (its refresh tokens), seconds. */
   HUB_SESSION_TTL: positiveInt.default(30 * 24 * 3600),
-  /** Trust access tokens from the host product's own OIDC issuer (with HUB_OIDC_AUDIENCE; JWKS from HUB_OIDC_JWKS_URL or the issuer's discovery). */
+  /** Trust access tokens from the host product's own OIDC issuer (audience HUB_OIDC_AUDIENCE, default `smart-ai-hub`; JWKS from HUB_OIDC_JWKS_URL or the issuer's discovery). */
   HUB_OIDC_ISSUER: url(['http', 'https']),
   HUB_OIDC_AUDIENCE: optionalString,
   HUB_OIDC_JWKS_URL: url(['http', 'https']),

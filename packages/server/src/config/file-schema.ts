@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthProvidersSchema } from '../domains/auth/oauth-config.js';
 import { creditPackagesSchema } from '../domains/credits/credit-packages.js';
 import { modelsFileSchema } from '../domains/models/catalog/catalog-schema.js';
 
@@ -13,7 +14,7 @@ export const hubFileSchema = z
     /** Credit packages for Stripe checkout (domains/credits). */
     creditPackages: creditPackagesSchema.optional(),
     /** OAuth / OIDC sign-in providers (domains/auth). */
-    oauthProviders: z.array(z.record(z.string(), z.unknown())).optional(),
+    oauthProviders: oauthProvidersSchema.optional(),
   })
   .strict();
 

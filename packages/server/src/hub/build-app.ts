@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { loadConfig } from '../config/load-config.js';
 import { createHub } from './create-hub.js';
 import type { HubOptions } from './hub-options.js';
@@ -35,6 +35,17 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
+/** `TRUST_PROXY`: `true`, a hop count (trust that many proxies), or a comma list of addresses/CIDRs. */
+function parseTrustProxy(value: string | undefined): FastifyServerOptions['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return value.split(',').map((a) => a.trim());
+}
+
 /**
  * A standalone Fastify app running the hub at its root: what `smart-ai-hub serve` listens with,
  * and what tests drive with `inject()`. A caller's `x-request-id` is kept when it is sane.
@@ -42,20 +53,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 export async function buildHubApp(options: HubOptions & { logger?: FastifyServerOptions['logger'] } = {}) {
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const { env } = config;
-  const trustProxy =
-    env.TRUST_PROXY === undefined
-      ? false
-      : env.TRUST_PROXY === 'true'
-        ? true
-        : /^\d+$/.test(env.TRUST_PROXY)
-          ? Number(env.TRUST_PROXY)
-          : env.TRUST_PROXY;
-  const app: FastifyInstance = Fastify({
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const app = Fastify({
     logger: options.logger ?? loggerOptions(env.LOG_LEVEL),
     bodyLimit: env.BODY_LIMIT,
     trustProxy,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId(req) {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

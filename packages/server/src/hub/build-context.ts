@@ -28,7 +28,10 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
   let database: HubDatabase;
   if (options.database) database = options.database;
   else {
-    database = await createDatabase(config.env.DATABASE_URL, { poolSize: config.env.DATABASE_POOL_SIZE });
+    database = await createDatabase(config.env.DATABASE_URL, {
+      poolSize: config.env.DATABASE_POOL_SIZE,
+      sqliteSynchronous: config.env.SQLITE_SYNCHRONOUS,
+    });
     closers.push(() => database.close());
   }
   try {

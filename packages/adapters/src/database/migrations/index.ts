@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { credits } from './0003-credits.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new migration gets the next
@@ -7,4 +8,5 @@ import { initial } from './0001-initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0003-credits': credits,
 };

@@ -48,6 +48,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
       if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
       return migrateToLatest(db);
     },
+    durableTransaction: (fn) => db.transaction().execute(fn),
     async ping() {
       try {
         await sql`select 1`.execute(db);

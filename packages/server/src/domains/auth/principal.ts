@@ -2,7 +2,13 @@
 export const ROLES = ['admin', 'moderator', 'user'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['read:users', 'write:users', 'read:credits', 'write:credits', 'access:ai_models'] as const;
+export const PERMISSIONS = [
+  'read:users',
+  'write:users',
+  'read:credits',
+  'write:credits',
+  'access:ai_models',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

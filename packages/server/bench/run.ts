@@ -1,0 +1,184 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startChild } from './child-process.js';
+import { type LoadResult, runLoad } from './load.js';
+import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
+
+/**
+ * `pnpm bench`: the gateway benchmark. Starts the fake OpenAI upstream, a bare pass-through
+ * proxy and the hub, each in its own process on 127.0.0.1, and measures them side by side.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+const STREAMS_HELD = Number(process.env.BENCH_STREAMS ?? 1_000);
+
+const upstream = await startChild('./upstream-process.ts');
+const proxy = await startChild('./bare-proxy.ts', { UPSTREAM_URL: upstream.ready.url });
+const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+const hub = await startChild<{ type: 'ready'; url: string; apiKey: string }>(
+  './hub-process.ts',
+  { UPSTREAM_URL: upstream.ready.url },
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+);
+
+const body = JSON.stringify({
+  model: 'gpt-4o-mini',
+  max_tokens: 64,
+  messages: [{ role: 'user', content: 'Say sixteen words please' }],
+});
+const streamBody = JSON.stringify({
+  ...JSON.parse(body),
+  stream: true,
+  stream_options: { include_usage: true },
+});
+const targets = {
+  direct: { url: `${upstream.ready.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' } },
+  proxy: { url: `${proxy.ready.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' } },
+  hub: {
+    url: `${hub.ready.url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${hub.ready.apiKey}` },
+  },
+};
+type Name = keyof typeof targets;
+const names = Object.keys(targets) as Name[];
+
+const results: Record<
+  Name,
+  { max?: LoadResult; fixed?: LoadResult; streamSeq?: StreamResult; streamConc?: StreamResult }
+> = {
+  direct: {},
+  proxy: {},
+  hub: {},
+};
+let memory:
+  | {
+      hubBefore: number;
+      hubDuring: number;
+      proxyBefore: number;
+      proxyDuring: number;
+      open: number;
+      failures: number;
+    }
+  | undefined;
+
+try {
+  for (const name of names) {
+    // Warm up (JIT, connection pools, SQLite page cache) before measuring.
+    await runLoad({ ...targets[name], body, durationSeconds: 1, connections: CONNECTIONS });
+    results[name].max = await runLoad({
+      ...targets[name],
+      body,
+      durationSeconds: SECONDS,
+      connections: CONNECTIONS,
+    });
+    results[name].fixed = await runLoad({
+      ...targets[name],
+      body,
+      durationSeconds: SECONDS,
+      connections: CONNECTIONS,
+      rate: 500,
+    });
+    const stream: StreamTarget = { ...targets[name], body: streamBody };
+    results[name].streamSeq = await runStreams(stream, 200, 1);
+    results[name].streamConc = await runStreams(stream, 500, 50);
+    console.error(`measured ${name}`);
+  }
+
+  // 1,000 streams held open on a slow upstream: RSS of the hub (and of the bare proxy, for scale).
+  await upstream.ask({ type: 'pace', chunkDelayMs: 2_000 });
+  const hold = async (name: 'hub' | 'proxy') => {
+    const child = name === 'hub' ? hub : proxy;
+    const before = await child.ask<number>({ type: 'memory' });
+    const held = await holdStreams({ ...targets[name], body: streamBody }, STREAMS_HELD);
+    const during = await child.ask<number>({ type: 'memory' });
+    await held.abort();
+    return { before, during, open: held.open, failures: held.failures };
+  };
+  const proxyHold = await hold('proxy');
+  const hubHold = await hold('hub');
+  memory = {
+    hubBefore: hubHold.before,
+    hubDuring: hubHold.during,
+    proxyBefore: proxyHold.before,
+    proxyDuring: proxyHold.during,
+    open: hubHold.open,
+    failures: hubHold.failures,
+  };
+} finally {
+  await Promise.all([hub.stop(), proxy.stop()]);
+  await upstream.stop();
+}
+
+const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2));
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const added = (hubValue: number | undefined, base: number | undefined) =>
+  hubValue === undefined || base === undefined ? Number.NaN : hubValue - base;
+
+const rows = names.map((name) => {
+  const r = results[name];
+  return {
+    target: name,
+    rps: Math.round(r.max?.rps ?? 0),
+    p50: r.max?.p50,
+    p99: r.max?.p99,
+    fixedP50: r.fixed?.p50,
+    fixedP99: r.fixed?.p99,
+    ttfbP50: r.streamSeq?.ttfb.p50,
+    totalP50: r.streamSeq?.total.p50,
+    concTtfbP50: r.streamConc?.ttfb.p50,
+    concTotalP99: r.streamConc?.total.p99,
+    failures:
+      (r.max?.failures ?? 0) +
+      (r.fixed?.failures ?? 0) +
+      (r.streamSeq?.failures ?? 0) +
+      (r.streamConc?.failures ?? 0),
+  };
+});
+const [direct, bare, hubRow] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+const addedP50 = added(hubRow.fixedP50, direct.fixedP50);
+const addedP99 = added(hubRow.fixedP99, direct.fixedP99);
+const addedTtfb = added(hubRow.ttfbP50, direct.ttfbP50);
+const streamMemory = memory ? memory.hubDuring - memory.hubBefore : Number.NaN;
+const targetsMet = [
+  {
+    target: 'hub throughput >= 50% of bare proxy',
+    value: `${((hubRow.rps / bare.rps) * 100).toFixed(0)}%`,
+    pass: hubRow.rps >= bare.rps / 2,
+  },
+  { target: 'hub throughput >= 1,000 req/s', value: `${hubRow.rps} req/s`, pass: hubRow.rps >= 1_000 },
+  { target: 'added latency p50 <= 1 ms at 500 req/s', value: `${ms(addedP50)} ms`, pass: addedP50 <= 1 },
+  { target: 'added latency p99 <= 5 ms at 500 req/s', value: `${ms(addedP99)} ms`, pass: addedP99 <= 5 },
+  {
+    target: 'streaming adds <= 1 ms to TTFB (p50, sequential)',
+    value: `${ms(addedTtfb)} ms`,
+    pass: addedTtfb <= 1,
+  },
+  {
+    target: `${STREAMS_HELD} concurrent streams < 200 MB (hub RSS delta)`,
+    value: `${mb(streamMemory)} MB (${memory?.open ?? 0} open, ${memory?.failures ?? 0} failed; bare proxy ${memory ? mb(memory.proxyDuring - memory.proxyBefore) : '-'} MB)`,
+    pass: streamMemory < 200 * 1024 * 1024 && (memory?.open ?? 0) === STREAMS_HELD,
+  },
+];
+
+const header =
+  '| target | req/s | p50 ms | p99 ms | p50 @500/s | p99 @500/s | TTFB p50 | full p50 | TTFB p50 (x50) | full p99 (x50) | failures |';
+const table = [
+  header,
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.target} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.fixedP50)} | ${ms(r.fixedP99)} | ${ms(r.ttfbP50)} | ${ms(r.totalP50)} | ${ms(r.concTtfbP50)} | ${ms(r.concTotalP99)} | ${r.failures} |`,
+  ),
+].join('\n');
+const ratios = `Hub / bare proxy: throughput ${((hubRow.rps / bare.rps) * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
+const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
+const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, ${CONNECTIONS} connections, all on 127.0.0.1.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n`;
+console.log(markdown);
+const outDir = new URL('./results/', import.meta.url);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(new URL('latest.md', outDir), markdown);
+writeFileSync(
+  new URL('latest.json', outDir),
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rows, memory, targets: targetsMet }, null, 2)}\n`,
+);
+process.exit(0);

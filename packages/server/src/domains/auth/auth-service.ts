@@ -1,0 +1,179 @@
+import type { User } from '@smart-ai-hub/adapters';
+import type { AuthTokens, RegisterRequest } from '@smart-ai-hub/sdk';
+import type { FastifyBaseLogger } from 'fastify';
+import { HubError } from '../../http/hub-error.js';
+import { normalizeEmail, toHubUser, type UsersService } from '../accounts/users-service.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { ApiKeysService } from './api-keys.js';
+import type { AuthMailer } from './auth-mailer.js';
+import type { Authenticator } from './authenticator.js';
+import type { createLoginThrottle } from './login-throttle.js';
+import type { OneTimeTokens } from './one-time-tokens.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { assertAcceptablePassword } from './password-policy.js';
+import type { SessionMeta, SessionsService } from './sessions.js';
+
+const VERIFY_EMAIL_TTL_MS = 48 * 3600_000;
+const RESET_PASSWORD_TTL_MS = 3600_000;
+/** The longest an admin-minted access token may live. */
+export const MAX_MINTED_TOKEN_SECONDS = 3600;
+
+const invalidCredentials = () => new HubError(401, 'invalid_credentials', 'The email or password is wrong');
+
+export interface AuthServiceParts {
+  users: UsersService;
+  sessions: SessionsService;
+  accessTokens: AccessTokens;
+  apiKeys: ApiKeysService;
+  hasher: PasswordHasher;
+  oneTimeTokens: OneTimeTokens;
+  mailer: AuthMailer;
+  throttle: ReturnType<typeof createLoginThrottle>;
+  authenticator: Authenticator;
+  /** The hub's public URL: the only source of hosts in email links. */
+  publicUrl: string;
+  log: FastifyBaseLogger;
+}
+
+/** The password and session flows of the auth domain, independent of HTTP. */
+export function createAuthService(parts: AuthServiceParts) {
+  const { users, sessions, accessTokens, hasher, oneTimeTokens, mailer } = parts;
+
+  const service = {
+    /** Starts a session for the user: the answer of register, login and OAuth sign-in. */
+    async issueTokens(user: User, meta: SessionMeta): Promise<AuthTokens> {
+      const { sessionId, refreshToken } = await sessions.start(user.id, meta);
+      const accessToken = await accessTokens.sign(user.id, { sessionId });
+      return { user: toHubUser(user), accessToken, refreshToken, expiresIn: accessTokens.ttlSeconds };
+    },
+
+    async register(input: RegisterRequest, meta: SessionMeta): Promise<AuthTokens> {
+      assertAcceptablePassword(input.password, input.email);
+      const user = await users.create({
+        email: input.email,
+        password: input.password,
+        name: input.name ?? null,
+      });
+      // A mail outage must not fail sign-up: the user can ask for the link again.
+      service
+        .sendVerification(user)
+        .catch((error) => parts.log.error({ err: error }, 'verification email failed'));
+      return service.issueTokens(user, meta);
+    },
+
+    async login(email: string, password: string, meta: SessionMeta & { ip: string }): Promise<AuthTokens> {
+      const normalized = normalizeEmail(email);
+      await parts.throttle.attempt(normalized, meta.ip);
+      const user = await users.findByEmail(normalized);
+      if (!user?.password_hash) {
+        await hasher.burn(password);
+        throw invalidCredentials();
+      }
+      if (!(await hasher.verify(password, user.password_hash))) throw invalidCredentials();
+      if (user.disabled_at !== null) throw new HubError(403, 'forbidden', 'This account is disabled');
+      await parts.throttle.succeeded(normalized);
+      return service.issueTokens(user, meta);
+    },
+
+    async refresh(refreshToken: string): Promise<AuthTokens> {
+      const rotated = await sessions.rotate(refreshToken);
+      const user = await users.findById(rotated.userId);
+      if (!user || user.disabled_at !== null) {
+        await sessions.revokeAllForUser(rotated.userId, 'user_disabled');
+        throw new HubError(
+          401,
+          'invalid_token',
+          'The refresh token is invalid, expired or revoked: sign in again',
+        );
+      }
+      const accessToken = await accessTokens.sign(user.id, { sessionId: rotated.sessionId });
+      return {
+        user: toHubUser(user),
+        accessToken,
+        refreshToken: rotated.refreshToken,
+        expiresIn: accessTokens.ttlSeconds,
+      };
+    },
+
+    logout: (refreshToken: string) => sessions.revokeByRefreshToken(refreshToken),
+
+    /** Emails a verification link (no-op for an already verified email). */
+    async sendVerification(user: User): Promise<void> {
+      if (user.email_verified_at !== null) return;
+      const token = await oneTimeTokens.issue(user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
+      const link = `${parts.publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
+      await mailer.send({
+        to: user.email,
+        subject: 'Confirm your email for Smart AI Hub',
+        text: `Confirm your email address by opening this link (valid for 48 hours):\n\n${link}\n\nIf you did not sign up, ignore this email.`,
+        link,
+      });
+    },
+
+    async verifyEmail(token: string): Promise<void> {
+      const userId = await oneTimeTokens.consume(token, 'verify_email');
+      if (!userId)
+        throw new HubError(400, 'invalid_token', 'The verification link is invalid, used or expired');
+      await users.markEmailVerified(userId);
+    },
+
+    /** Emails a reset link when the account exists; answers the same either way. */
+    async forgotPassword(email: string): Promise<void> {
+      const user = await users.findByEmail(email);
+      if (!user || user.disabled_at !== null) return;
+      const token = await oneTimeTokens.issue(user.id, 'reset_password', RESET_PASSWORD_TTL_MS);
+      const link = `${parts.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+      await mailer.send({
+        to: user.email,
+        subject: 'Reset your Smart AI Hub password',
+        text: `Choose a new password by opening this link (valid for 1 hour):\n\n${link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.`,
+        link,
+      });
+    },
+
+    /** Sets a new password from a reset link; ends every session of the user. */
+    async resetPassword(token: string, password: string): Promise<void> {
+      const userId = await oneTimeTokens.consume(token, 'reset_password');
+      if (!userId) throw new HubError(400, 'invalid_token', 'The reset link is invalid, used or expired');
+      const user = await users.get(userId);
+      assertAcceptablePassword(password, user.email);
+      await users.setPassword(userId, password);
+      // Whoever follows the emailed link controls the inbox.
+      await users.markEmailVerified(userId);
+      await sessions.revokeAllForUser(userId, 'password_reset');
+    },
+
+    /** Changes the password after checking the current one; ends every session of the user. */
+    async changePassword(userId: string, current: string, next: string): Promise<void> {
+      const user = await users.get(userId);
+      if (!user.password_hash || !(await hasher.verify(current, user.password_hash))) {
+        throw new HubError(401, 'invalid_credentials', 'The current password is wrong');
+      }
+      assertAcceptablePassword(next, user.email);
+      await users.setPassword(userId, next);
+      await sessions.revokeAllForUser(userId, 'password_changed');
+    },
+
+    /** A short-lived access token without a session (admin acting for a host backend). */
+    async mintAccessToken(userId: string, expiresIn = accessTokens.ttlSeconds) {
+      const user = await users.get(userId);
+      if (user.disabled_at !== null) throw new HubError(409, 'conflict', 'The user is disabled');
+      const seconds = Math.min(expiresIn, MAX_MINTED_TOKEN_SECONDS);
+      return { accessToken: await accessTokens.sign(userId, { expiresIn: seconds }), expiresIn: seconds };
+    },
+
+    /** Changes role / disabled / name; disabling ends sessions and refuses keys at once on this node. */
+    async updateUser(
+      userId: string,
+      input: { role?: User['role']; disabled?: boolean; name?: string | null },
+    ) {
+      const user = await users.update(userId, input);
+      if (input.disabled) await sessions.revokeAllForUser(userId, 'user_disabled');
+      parts.authenticator.invalidateUser(userId);
+      return user;
+    },
+  };
+  return service;
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,198 @@
+import { type Database, newId, type SessionsTable } from '@smart-ai-hub/adapters';
+import type { Kysely, Selectable } from 'kysely';
+import { HubError, notFound } from '../../http/hub-error.js';
+import { hashSecret, newSecretToken } from './secret-token.js';
+import { TtlCache } from './ttl-cache.js';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** How stale the "is this session still live" answer may be for access tokens on another replica. */
+export const SESSION_CACHE_MS = 5_000;
+
+export interface SessionMeta {
+  userAgent?: string | null;
+  ip?: string | null;
+}
+
+const invalidRefresh = () =>
+  new HubError(401, 'invalid_token', 'The refresh token is invalid, expired or revoked: sign in again');
+
+/**
+ * Sign-in sessions. Each is a refresh-token family: every refresh rotates the token; presenting a
+ * token that was already rotated revokes the whole family (someone else holds a copy).
+ */
+export interface SessionsService {
+  start(userId: string, meta: SessionMeta): Promise<{ sessionId: string; refreshToken: string }>;
+  /**
+   * Exchanges a refresh token for a new one. Throws 401 `invalid_token` for an unknown, expired or
+   * revoked token, and for a reused one (after revoking its family).
+   */
+  rotate(refreshToken: string): Promise<{ userId: string; sessionId: string; refreshToken: string }>;
+  /** Revokes the session of this refresh token (logout); unknown tokens are ignored. */
+  revokeByRefreshToken(refreshToken: string): Promise<void>;
+  /** Revokes one of the user's sessions; 404 when it is not theirs. */
+  revokeOwn(userId: string, sessionId: string): Promise<void>;
+  revokeAllForUser(userId: string, reason: string): Promise<void>;
+  /** The user's live sessions, newest first. */
+  listActive(userId: string): Promise<SessionRow[]>;
+  /** True while the user's session is neither revoked nor expired (cached {@link SESSION_CACHE_MS}). */
+  isActive(sessionId: string, userId: string): Promise<boolean>;
+}
+
+export function createSessionsService(db: Kysely<Database>, options: { ttlMs: number }): SessionsService {
+  const activeCache = new TtlCache<{ userId: string; expiresAt: number } | null>(SESSION_CACHE_MS);
+
+  async function revoke(sessionId: string, reason: string) {
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: Date.now(), revoked_reason: reason })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    activeCache.delete(sessionId);
+  }
+
+  async function issueRefresh(trx: Kysely<Database>, sessionId: string, expiresAt: number) {
+    const refreshToken = newSecretToken('rt_');
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        id: newId('rtk'),
+        session_id: sessionId,
+        token_hash: hashSecret(refreshToken),
+        created_at: Date.now(),
+        expires_at: expiresAt,
+        rotated_at: null,
+      })
+      .execute();
+    return refreshToken;
+  }
+
+  return {
+    async start(userId, meta) {
+      const now = Date.now();
+      const sessionId = newId('ses');
+      const expiresAt = now + options.ttlMs;
+      const refreshToken = await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('sessions')
+          .values({
+            id: sessionId,
+            user_id: userId,
+            user_agent: meta.userAgent?.slice(0, 512) ?? null,
+            ip: meta.ip ?? null,
+            created_at: now,
+            last_used_at: now,
+            expires_at: expiresAt,
+            revoked_at: null,
+            revoked_reason: null,
+          })
+          .execute();
+        return issueRefresh(trx, sessionId, expiresAt);
+      });
+      return { sessionId, refreshToken };
+    },
+
+    async rotate(refreshToken) {
+      const now = Date.now();
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+        .select([
+          'refresh_tokens.id',
+          'refresh_tokens.session_id',
+          'refresh_tokens.rotated_at',
+          'refresh_tokens.expires_at',
+          'sessions.user_id',
+          'sessions.revoked_at',
+          'sessions.expires_at as session_expires_at',
+        ])
+        .where('refresh_tokens.token_hash', '=', hashSecret(refreshToken))
+        .executeTakeFirst();
+      if (!row || row.revoked_at !== null || row.expires_at <= now || row.session_expires_at <= now) {
+        throw invalidRefresh();
+      }
+      if (row.rotated_at !== null) {
+        await revoke(row.session_id, 'refresh_token_reuse');
+        throw invalidRefresh();
+      }
+      const next = await db.transaction().execute(async (trx) => {
+        // The guard makes the exchange single-use even when two requests race with one token.
+        const claimed = await trx
+          .updateTable('refresh_tokens')
+          .set({ rotated_at: now })
+          .where('id', '=', row.id)
+          .where('rotated_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return null;
+        await trx
+          .updateTable('sessions')
+          .set({ last_used_at: now })
+          .where('id', '=', row.session_id)
+          .execute();
+        return issueRefresh(trx, row.session_id, row.session_expires_at);
+      });
+      if (next === null) {
+        await revoke(row.session_id, 'refresh_token_reuse');
+        throw invalidRefresh();
+      }
+      return { userId: row.user_id, sessionId: row.session_id, refreshToken: next };
+    },
+
+    async revokeByRefreshToken(refreshToken) {
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .select('session_id')
+        .where('token_hash', '=', hashSecret(refreshToken))
+        .executeTakeFirst();
+      if (row) await revoke(row.session_id, 'logout');
+    },
+
+    async revokeOwn(userId, sessionId) {
+      const row = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) throw notFound('Session');
+      await revoke(sessionId, 'revoked_by_user');
+    },
+
+    async revokeAllForUser(userId, reason) {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ revoked_at: Date.now(), revoked_reason: reason })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      for (const r of rows) activeCache.delete(r.id);
+    },
+
+    listActive: (userId) =>
+      db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', Date.now())
+        .orderBy('id', 'desc')
+        .execute(),
+
+    async isActive(sessionId, userId) {
+      let entry = activeCache.get(sessionId);
+      if (entry === undefined) {
+        const row = await db
+          .selectFrom('sessions')
+          .select(['user_id', 'expires_at', 'revoked_at'])
+          .where('id', '=', sessionId)
+          .executeTakeFirst();
+        entry = row && row.revoked_at === null ? { userId: row.user_id, expiresAt: row.expires_at } : null;
+        activeCache.set(sessionId, entry);
+      }
+      return entry !== null && entry.userId === userId && entry.expiresAt > Date.now();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { isUniqueViolation } from '@smart-ai-hub/adapters';
+import type { CreditEvent } from '../credit-events.js';
+import type { Balance } from '../credits-port.js';
+import type { LedgerDeps } from '../ledger-deps.js';
+import { unitsToCredits } from '../money.js';
+import { postUserTransaction } from '../post-transaction.js';
+import { creditedFor, mergeFacts, type PaymentFacts, type PaymentState } from './payment-facts.js';
+
+/** A verified provider event, reduced to the facts it states. */
+export interface PaymentEvent {
+  /** The provider's event id: recorded once in `payment_events`. */
+  eventId: string;
+  provider: string;
+  type: string;
+  facts: PaymentFacts;
+}
+
+export interface PaymentOutcome {
+  /** True when the event id had been applied already: nothing moved. */
+  duplicate: boolean;
+  paymentId: string;
+  /** Units moved to the user by this event (negative for a reversal). */
+  delta: number;
+  /** Net units credited for the payment after this event. */
+  credited: number;
+  balance: Balance | null;
+}
+
+/**
+ * Applies one payment event exactly once, converging whatever the order: in one transaction it
+ * records the event id (a replay fails on the primary key and moves nothing), merges the event's
+ * facts into the payment's row (locked on PostgreSQL; SQLite has one writer), computes what the
+ * payment is now worth, and posts only the difference from what was credited before. So a refund
+ * seen before its payment, or a second partial refund, moves exactly the new part.
+ */
+export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): Promise<PaymentOutcome> {
+  const { facts } = event;
+  const userAccount = facts.userId ? await deps.accounts.user(facts.userId) : null;
+  const payments = await deps.accounts.system('payments');
+  const refunds = await deps.accounts.system('refunds');
+  const now = Date.now();
+  let published: CreditEvent[] = [];
+  try {
+    const outcome = await deps.durableTransaction(async (trx) => {
+      await trx
+        .insertInto('payment_events')
+        .values({
+          id: event.eventId,
+          provider: event.provider,
+          type: event.type,
+          object_id: facts.paymentId,
+          user_id: facts.userId ?? null,
+          created_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('credit_payments')
+        .values({ id: facts.paymentId, provider: event.provider, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('credit_payments')
+        .selectAll()
+        .where('id', '=', facts.paymentId)
+        .$if(deps.dialect === 'postgres', (q) => q.forUpdate())
+        .executeTakeFirstOrThrow();
+      const before: PaymentState = {
+        userId: row.user_id,
+        credits: row.credits,
+        amountTotal: row.amount_total,
+        paid: row.paid_at !== null,
+        amountRefunded: row.amount_refunded,
+        amountDisputed: row.amount_disputed,
+      };
+      const after = mergeFacts(before, facts);
+      const credited = creditedFor(after);
+      const delta = credited - row.credited;
+      await trx
+        .updateTable('credit_payments')
+        .set({
+          user_id: after.userId,
+          session_id: row.session_id ?? facts.sessionId ?? null,
+          package_id: row.package_id ?? facts.packageId ?? null,
+          credits: after.credits,
+          amount_total: after.amountTotal,
+          currency: row.currency ?? facts.currency ?? null,
+          paid_at: row.paid_at ?? (after.paid ? now : null),
+          failed_at: row.failed_at ?? (facts.failed ? now : null),
+          amount_refunded: after.amountRefunded,
+          amount_disputed: after.amountDisputed,
+          credited,
+          updated_at: now,
+        })
+        .where('id', '=', facts.paymentId)
+        .execute();
+      if (delta === 0 || after.userId === null) {
+        return { duplicate: false, paymentId: facts.paymentId, delta: 0, credited, balance: null };
+      }
+      const accountId = userAccount ?? (await deps.accounts.user(after.userId));
+      const reversal = delta < 0;
+      const { balance } = await postUserTransaction(
+        trx,
+        {
+          kind: reversal ? (event.type.includes('dispute') ? 'dispute' : 'refund') : 'payment',
+          idempotencyKey: `${event.provider}:${event.eventId}`,
+          userId: after.userId,
+          userAccountId: accountId,
+          counterAccountId: reversal ? refunds : payments,
+          amount: delta,
+          reference: facts.paymentId,
+          description: reversal ? `Reversal of payment ${facts.paymentId}` : `Payment ${facts.paymentId}`,
+          metadata: { event: event.eventId, type: event.type },
+        },
+        now,
+      );
+      published = deps.events.balanceChanged(after.userId, delta, balance, reversal ? 'refund' : 'payment');
+      published.push(
+        reversal
+          ? {
+              type: 'payment.refunded',
+              data: {
+                userId: after.userId,
+                paymentId: facts.paymentId,
+                credits: unitsToCredits(-delta),
+                reason: event.type,
+              },
+            }
+          : {
+              type: 'payment.succeeded',
+              data: {
+                userId: after.userId,
+                paymentId: facts.paymentId,
+                credits: unitsToCredits(delta),
+                amount: after.amountTotal ?? 0,
+                currency: row.currency ?? facts.currency ?? null,
+              },
+            },
+      );
+      return { duplicate: false, paymentId: facts.paymentId, delta, credited, balance };
+    });
+    await deps.events.publish(published);
+    return outcome;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const seen = await deps.db
+      .selectFrom('payment_events')
+      .select('id')
+      .where('id', '=', event.eventId)
+      .executeTakeFirst();
+    if (!seen) throw error;
+    const row = await deps.db
+      .selectFrom('credit_payments')
+      .select('credited')
+      .where('id', '=', facts.paymentId)
+      .executeTakeFirst();
+    return {
+      duplicate: true,
+      paymentId: facts.paymentId,
+      delta: 0,
+      credited: row?.credited ?? 0,
+      balance: null,
+    };
+  }
+}

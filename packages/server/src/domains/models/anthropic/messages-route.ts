@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { toHubError } from '../../../http/error-handler.js';
+import { requireAuth } from '../../../http/guards.js';
+import type { HubContext } from '../../../hub/hub-context.js';
+import { runChatCompletion } from '../completion-pipeline.js';
+import { anthropicErrorBody, installAnthropicErrors } from './anthropic-errors.js';
+import type { AnthropicMessagesRequest } from './anthropic-wire.js';
+import { chargeHeaders } from './charge-headers.js';
+import { ChatChunksToEvents } from './chat-chunks-to-events.js';
+import { chatCompletionToMessage } from './chat-completion-to-message.js';
+import { messagesBodySchema } from './messages-schema.js';
+import { messagesToChatRequest } from './messages-to-chat-request.js';
+import { SSE_HEADERS, sseEvent, writeOrWait } from './sse-writer.js';
+
+/**
+ * `POST /v1/messages`: Anthropic's Messages API over the hub's one completion pipeline, for any
+ * model of the catalog (Anthropic's natively, OpenAI-family and mock ones translated). Errors
+ * answer in Anthropic's shape; the key may come as `Authorization: Bearer` or `x-api-key`.
+ */
+export async function messagesRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
+  installAnthropicErrors(app);
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post(
+      '/v1/messages',
+      { schema: { body: messagesBodySchema }, preHandler: requireAuth(hub, 'access:ai_models') },
+      async (request, reply) => {
+        const body = request.body as AnthropicMessagesRequest;
+        const controller = new AbortController();
+        reply.raw.on('close', () => {
+          if (!reply.raw.writableFinished) controller.abort();
+        });
+        const endUser = request.headers['x-hub-end-user'];
+        const result = await runChatCompletion(hub, {
+          principal: request.principal!,
+          request: messagesToChatRequest(body),
+          requestId: String(request.id),
+          endUser: typeof endUser === 'string' ? endUser : (body.metadata?.user_id ?? undefined),
+          signal: controller.signal,
+          endpoint: '/v1/messages',
+        });
+        if (result.kind === 'response') {
+          reply.headers(chargeHeaders(result.charge));
+          return chatCompletionToMessage(result.response, body.model);
+        }
+        return streamMessage(request, reply, body.model, result.chunks);
+      },
+    );
+}
+
+async function streamMessage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  model: string,
+  chunks: AsyncIterable<import('@smart-ai-hub/sdk').ChatCompletionChunk>,
+): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    ...SSE_HEADERS,
+    'x-request-id': String(request.id),
+    'request-id': String(request.id),
+  });
+  const translator = new ChatChunksToEvents(model);
+  try {
+    for await (const chunk of chunks) {
+      const events = translator.push(chunk);
+      if (events.length === 0) continue;
+      if (!(await writeOrWait(res, events.map(sseEvent).join('')))) return;
+    }
+    await writeOrWait(res, translator.finish().map(sseEvent).join(''));
+  } catch (error) {
+    // After the first byte there is no status to change: the stream ends with an error event.
+    const { error: detail } = anthropicErrorBody(toHubError(error), String(request.id));
+    if (toHubError(error).code === 'internal_error') request.log.error({ err: error }, 'stream failed');
+    await writeOrWait(res, sseEvent({ type: 'error', error: detail } as { type: string }));
+  } finally {
+    res.end();
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Credits per million tokens: a non-negative number with at most 4 decimals. */
+const price = z.number().min(0).max(1_000_000);
+
+/**
+ * One place a model is served: a provider, the model id the upstream knows, and how to reach it.
+ * The key is read from the file (`apiKey`) or, better, from an environment variable (`apiKeyEnv`).
+ */
+export const deploymentSchema = z
+  .object({
+    /** Unique across the catalog; shown on usage rows and in `/api/v1/admin/providers`. */
+    id: z.string().min(1).max(100),
+    /** `mock`, `openai`, `anthropic`, `openai-compatible`, or a custom provider's name. */
+    provider: z.string().min(1),
+    /** The upstream's model id (default: the hub model's id). */
+    model: z.string().min(1).optional(),
+    baseURL: z.url().optional(),
+    apiKey: z.string().min(1).optional(),
+    apiKeyEnv: z.string().min(1).optional(),
+    /** Upstream timeout for one attempt, ms. */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Options for the mock provider: words per answer and delay per chunk. */
+    mock: z
+      .object({ words: z.number().int().min(0).optional(), chunkDelayMs: z.number().min(0).optional() })
+      .optional(),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    aliases: z.array(z.string().min(1)).default([]),
+    /** Credits per million input tokens. */
+    inputPrice: price,
+    /** Credits per million output tokens. */
+    outputPrice: price,
+    /** Credits per request answered from the response cache (default 0). */
+    cachePrice: z.number().min(0).default(0),
+    contextWindow: z.number().int().positive().default(128_000),
+    maxOutputTokens: z.number().int().positive().default(4_096),
+    /** Serve exact repeats from the response cache (also per request with `x-hub-cache: true`). */
+    cache: z.boolean().default(false),
+    /** Tried in order: the next one is the fallback when one fails before its first byte. */
+    deployments: z.array(deploymentSchema).min(1),
+  })
+  .strict();
+
+const rateLimitSchema = z
+  .object({
+    requestsPerMinute: z.number().int().positive().optional(),
+    tokensPerMinute: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** The `models` section of `HUB_CONFIG`. */
+export const modelsFileSchema = z
+  .object({
+    /** The catalog. Without it: the built-in mock models (plus OpenAI/Anthropic when their keys are set). */
+    models: z.array(modelSchema).optional(),
+    /** Keep the built-in models beside the file's (default: only when the file lists none). */
+    includeDefaults: z.boolean().optional(),
+    rateLimits: z
+      .object({ user: rateLimitSchema.optional(), apiKey: rateLimitSchema.optional() })
+      .strict()
+      .optional(),
+    /** Response cache time to live, seconds (default 3600). */
+    cacheTtlSeconds: z.number().int().positive().optional(),
+    retry: z
+      .object({
+        /** Retries per deployment before falling back (default 2). */
+        maxRetries: z.number().int().min(0).max(10).optional(),
+        /** First backoff, ms (default 200); doubles per retry, with full jitter. */
+        baseDelayMs: z.number().int().min(0).optional(),
+        /** Longest wait, ms (default 8000); a longer Retry-After falls back at once. */
+        maxDelayMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    circuitBreaker: z
+      .object({
+        /** Consecutive failures that open the circuit (default 5). */
+        failureThreshold: z.number().int().positive().optional(),
+        /** How long it stays open before one trial request, ms (default 30000). */
+        cooldownMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type ModelsFileConfig = z.infer<typeof modelsFileSchema>;
+export type ModelConfigInput = z.input<typeof modelSchema>;

@@ -1,0 +1,468 @@
+import { newId } from '@smart-ai-hub/adapters';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatUsage,
+} from '@smart-ai-hub/sdk';
+import { HubError } from '../../http/hub-error.js';
+import type { HubContext } from '../../hub/hub-context.js';
+import type { Principal } from '../auth/principal.js';
+import { unitsToCredits } from '../credits/money.js';
+import { type CatalogDeployment, type CatalogModel, costOf } from './catalog/model-catalog.js';
+import { type ChargeInfo, creditsOf, Meter } from './metering/meter.js';
+import { checkRateLimits, recordOutputTokens } from './metering/rate-limits.js';
+import { estimatePromptTokens, outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
+import { cacheKeyOf, readCachedCompletion, writeCachedCompletion } from './response-cache.js';
+import { routeCall } from './routing/route-call.js';
+
+export type { ChargeInfo } from './metering/meter.js';
+
+/** One chat completion to run for an authenticated caller. */
+export interface ChatCompletionCall {
+  principal: Principal;
+  /** The OpenAI-shaped request, `model` being a hub model id or alias. */
+  request: ChatCompletionRequest;
+  requestId: string;
+  /** The host product's end user (OpenAI `user`, or `x-hub-end-user`). */
+  endUser?: string;
+  /** Aborted when the client goes away: the upstream is closed and what was produced is charged. */
+  signal: AbortSignal;
+  /** The route it came through, for the usage log (`/v1/chat/completions`, `/v1/messages`, `ws`). */
+  endpoint: string;
+  /** Use the exact-match response cache even if the model does not by default (`x-hub-cache: true`). */
+  cache?: boolean;
+}
+
+export type ChatCompletionResult =
+  | { kind: 'response'; response: ChatCompletion; charge: ChargeInfo }
+  | {
+      kind: 'stream';
+      /**
+       * The upstream's chunks, then one last chunk with `usage` and `hub` (after the charge is
+       * settled). Breaking out, or aborting the call's signal, closes the upstream and charges
+       * what was produced. A failure mid-stream throws a {@link HubError} after settling.
+       */
+      chunks: AsyncIterable<ChatCompletionChunk>;
+      /** Settles with the charge once the stream is over, however it ended. */
+      done: Promise<ChargeInfo>;
+    };
+
+/** The hub's charge as it rides on a response (credits). */
+export function hubField(charge: ChargeInfo, requestId: string) {
+  return {
+    cost: unitsToCredits(charge.cost),
+    balance: unitsToCredits(charge.balance),
+    requestId,
+    ...(charge.cached ? { cached: true } : {}),
+  };
+}
+
+/**
+ * The one completion path every chat surface shares (OpenAI and Anthropic endpoints, WebSocket):
+ * resolve the model, check the key's allowed models and the rate limits, serve from the cache,
+ * hold the worst-case cost (402 before any upstream call), call the upstream with retries and
+ * fallback, settle to the reported usage, queue the usage row.
+ */
+export async function runChatCompletion(
+  hub: HubContext,
+  call: ChatCompletionCall,
+): Promise<ChatCompletionResult> {
+  const service = hub.services.models;
+  const { principal, request } = call;
+  const started = Date.now();
+  const model: CatalogModel = service.catalog.resolve(request.model) ?? modelNotFound(request.model);
+  const allowed = principal.apiKey?.allowedModels;
+  if (allowed && !allowed.includes(model.id) && !allowed.includes(request.model)) {
+    throw new HubError(403, 'model_not_allowed', `This API key may not use the model ${request.model}`);
+  }
+  const log = (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) =>
+    logUsage(hub, call, model, started, row);
+  const promptEstimate = estimatePromptTokens(request);
+  const maxOutput = outputTokenLimit(request, model.maxOutputTokens);
+  const cacheKey = model.cache || call.cache ? cacheKeyOf(model.id, request) : undefined;
+  let meter: Meter;
+  try {
+    await checkRateLimits(hub.coordination.rateLimiter, principal, service.rateLimits, promptEstimate);
+    if (cacheKey) {
+      const cached = await readCachedCompletion(hub, cacheKey);
+      if (cached) return await serveCached(hub, call, model, cached, log);
+    }
+    meter = await Meter.open(hub, {
+      principal,
+      amount: costOf(model, promptTokensBound(request), maxOutput),
+      requestId: call.requestId,
+      model: model.id,
+    });
+  } catch (error) {
+    // Refused before any upstream call (rate limit, credits, spending cap): still one usage row.
+    log({ status: 'rejected', errorCode: error instanceof HubError ? error.code : 'internal_error' });
+    throw error;
+  }
+
+  const upstream = new AbortController();
+  const signal = AbortSignal.any([call.signal, upstream.signal]);
+  let attempting = false;
+  const upstreamRequest = forUpstream(request, maxOutput);
+  const routeOptions = {
+    policy: service.retryPolicy,
+    breaker: (id: string) => service.breaker(id),
+    signal,
+    onFailure: (d: CatalogDeployment, error: Error, willRetry: boolean) =>
+      hub.log.warn(
+        { requestId: call.requestId, deployment: d.id, err: error.message, willRetry },
+        'upstream attempt failed',
+      ),
+  };
+  const describe = `${model.id} (${call.endpoint})`;
+
+  /** Settles the hold for the given tokens; logs usage; records output tokens for rate limits. */
+  const charge = async (
+    usage: { input: number; output: number },
+    facts: Pick<UsageFacts, 'status' | 'errorCode' | 'deployment'>,
+  ): Promise<ChargeInfo> => {
+    const cost = costOf(model, usage.input, usage.output);
+    const outcome = await meter.settle(cost, `${describe}: ${usage.input} in, ${usage.output} out`, {
+      model: model.id,
+      deployment: facts.deployment?.id,
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+    });
+    log({ ...facts, inputTokens: usage.input, outputTokens: usage.output, cost: outcome.charged });
+    void recordOutputTokens(hub.coordination.rateLimiter, principal, service.rateLimits, usage.output).catch(
+      () => {},
+    );
+    return {
+      cost: outcome.charged,
+      balance: outcome.balance.balance,
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+      cached: false,
+    };
+  };
+
+  /** The request failed before producing anything: release, or charge the prompt if it was sent when aborted. */
+  const fail = async (error: unknown): Promise<never> => {
+    if (call.signal.aborted && attempting) {
+      await charge({ input: promptEstimate, output: 0 }, { status: 'cancelled', errorCode: 'client_closed' });
+    } else {
+      await meter.release(call.signal.aborted ? 'client closed' : 'upstream failed');
+      const code =
+        error instanceof HubError ? error.code : call.signal.aborted ? 'client_closed' : 'internal_error';
+      log({ status: call.signal.aborted ? 'cancelled' : 'error', errorCode: code });
+    }
+    throw error;
+  };
+
+  if (!request.stream) {
+    let routed: { result: ChatCompletion; deployment: CatalogDeployment };
+    try {
+      routed = await routeCall(
+        model,
+        (d) => {
+          attempting = true;
+          return d.client.complete(
+            { ...upstreamRequest, model: d.upstreamModel },
+            { signal, requestId: call.requestId },
+          );
+        },
+        routeOptions,
+      );
+    } catch (error) {
+      return fail(error);
+    }
+    const { result, deployment } = routed;
+    const usage = result.usage
+      ? { input: result.usage.prompt_tokens, output: result.usage.completion_tokens }
+      : { input: promptEstimate, output: completionTokensOf(result) };
+    const info = await charge(usage, { status: 'ok', deployment });
+    const response: ChatCompletion = { ...result, model: model.id, usage: usageObject(result.usage, usage) };
+    if (cacheKey) void writeCachedCompletion(hub, cacheKey, response, service.cacheTtlMs);
+    return { kind: 'response', response: { ...response, hub: hubField(info, call.requestId) }, charge: info };
+  }
+
+  let routed: { result: AsyncIterable<ChatCompletionChunk>; deployment: CatalogDeployment };
+  try {
+    routed = await routeCall(
+      model,
+      (d) => {
+        attempting = true;
+        return d.client.stream(
+          {
+            ...upstreamRequest,
+            model: d.upstreamModel,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          { signal, requestId: call.requestId },
+        );
+      },
+      routeOptions,
+    );
+  } catch (error) {
+    return fail(error);
+  }
+  const { result: source, deployment } = routed;
+  let resolveDone!: (info: ChargeInfo) => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<ChargeInfo>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  done.catch(() => {});
+  let settled: Promise<ChargeInfo> | undefined;
+  let output = 0;
+  const finish = (
+    usage: ChatUsage | undefined,
+    status: UsageFacts['status'],
+    errorCode?: string,
+  ): Promise<ChargeInfo> => {
+    settled ??= charge(
+      usage
+        ? { input: usage.prompt_tokens, output: usage.completion_tokens }
+        : { input: promptEstimate, output },
+      { status, errorCode, deployment },
+    ).then(
+      (info) => {
+        resolveDone(info);
+        return info;
+      },
+      (error) => {
+        rejectDone(error);
+        throw error;
+      },
+    );
+    return settled;
+  };
+  // A stream nobody iterates still ends (and settles) when the client goes away.
+  let iterating = false;
+  call.signal.addEventListener(
+    'abort',
+    () => {
+      upstream.abort();
+      if (!iterating) void finish(undefined, 'cancelled', 'client_closed').catch(() => {});
+    },
+    { once: true },
+  );
+
+  async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
+    iterating = true;
+    let usage: ChatUsage | undefined;
+    let last: ChatCompletionChunk | undefined;
+    let completed = false;
+    let failure: unknown;
+    try {
+      for await (const chunk of source) {
+        if (chunk.usage) usage = chunk.usage;
+        last = chunk;
+        if (chunk.choices.length === 0) continue;
+        yield chunk;
+        // Counted once the consumer comes back for more: a chunk it dropped was not delivered.
+        if (producedToken(chunk)) output++;
+      }
+      completed = true;
+    } catch (error) {
+      failure = error;
+    } finally {
+      if (!completed && failure === undefined) {
+        // The consumer stopped early (client gone): close the upstream, charge what was produced.
+        upstream.abort();
+        await finish(undefined, 'cancelled', 'client_closed');
+      }
+    }
+    if (failure !== undefined) {
+      const aborted = call.signal.aborted;
+      await finish(undefined, aborted ? 'cancelled' : 'error', aborted ? 'client_closed' : 'upstream_error');
+      if (!aborted) service.breaker(deployment.id).failure();
+      throw aborted
+        ? failure
+        : new HubError(
+            502,
+            'upstream_error',
+            `The upstream of ${model.id} failed mid-stream; you were charged for what was delivered`,
+          );
+    }
+    if (!usage && call.signal.aborted) {
+      // Some clients (the openai SDK among them) end the iteration quietly on abort.
+      await finish(undefined, 'cancelled', 'client_closed');
+      return;
+    }
+    const info = await finish(usage, 'ok');
+    const tokens = usage ?? {
+      prompt_tokens: info.inputTokens,
+      completion_tokens: info.outputTokens,
+      total_tokens: info.inputTokens + info.outputTokens,
+    };
+    yield {
+      id: last?.id ?? call.requestId,
+      object: 'chat.completion.chunk',
+      created: last?.created ?? Math.floor(Date.now() / 1000),
+      model: model.id,
+      choices: [],
+      usage: tokens,
+      hub: hubField(info, call.requestId),
+    };
+  }
+
+  return { kind: 'stream', chunks: chunks(), done };
+}
+
+function modelNotFound(name: string): never {
+  throw new HubError(
+    404,
+    'not_found',
+    `Model ${name} not found: GET /v1/models lists the models you may use`,
+  );
+}
+
+/** What a usage row records beyond the call's own facts. */
+interface UsageFacts {
+  status: 'ok' | 'error' | 'cancelled' | 'cached' | 'rejected';
+  errorCode?: string;
+  deployment?: CatalogDeployment;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
+function logUsage(
+  hub: HubContext,
+  call: ChatCompletionCall,
+  model: CatalogModel,
+  started: number,
+  facts: Partial<UsageFacts> & Pick<UsageFacts, 'status'>,
+): void {
+  const now = Date.now();
+  hub.services.models.usage.push({
+    id: newId('use'),
+    request_id: call.requestId,
+    user_id: call.principal.userId,
+    api_key_id: call.principal.apiKey?.id ?? null,
+    end_user: call.endUser ?? (typeof call.request.user === 'string' ? call.request.user : null),
+    model: model.id,
+    provider: facts.deployment?.provider ?? null,
+    deployment: facts.deployment?.id ?? null,
+    endpoint: call.endpoint,
+    input_tokens: facts.inputTokens ?? 0,
+    output_tokens: facts.outputTokens ?? 0,
+    cost: facts.cost ?? 0,
+    latency_ms: now - started,
+    status: facts.status,
+    error_code: facts.errorCode ?? null,
+    created_at: now,
+  });
+}
+
+/** The request as the upstream gets it: the output limit clamped to the model's, the hub's `user` kept. */
+function forUpstream(request: ChatCompletionRequest, maxOutput: number): ChatCompletionRequest {
+  const out: ChatCompletionRequest = { ...request };
+  if (out.max_completion_tokens !== undefined) out.max_completion_tokens = maxOutput;
+  else out.max_tokens = maxOutput;
+  delete out.stream_options;
+  return out;
+}
+
+/** True when a chunk carries output (text, refusal or tool-call arguments): about one token each. */
+function producedToken(chunk: ChatCompletionChunk): boolean {
+  for (const choice of chunk.choices) {
+    const delta = choice.delta;
+    if (delta.content || delta.refusal) return true;
+    if (delta.tool_calls?.some((t) => t.function?.arguments)) return true;
+  }
+  return false;
+}
+
+function completionTokensOf(completion: ChatCompletion): number {
+  let chars = 0;
+  for (const choice of completion.choices) {
+    chars += choice.message.content?.length ?? 0;
+    for (const t of choice.message.tool_calls ?? []) chars += t.function.arguments.length;
+  }
+  return Math.ceil(chars / 4);
+}
+
+function usageObject(reported: ChatUsage | undefined, usage: { input: number; output: number }): ChatUsage {
+  return (
+    reported ?? {
+      prompt_tokens: usage.input,
+      completion_tokens: usage.output,
+      total_tokens: usage.input + usage.output,
+    }
+  );
+}
+
+async function serveCached(
+  hub: HubContext,
+  call: ChatCompletionCall,
+  model: CatalogModel,
+  cached: ChatCompletion,
+  log: (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) => void,
+): Promise<ChatCompletionResult> {
+  const usage = cached.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  let cost = 0;
+  let balance: number;
+  if (model.cacheUnits > 0) {
+    const meter = await Meter.open(hub, {
+      principal: call.principal,
+      amount: model.cacheUnits,
+      requestId: call.requestId,
+      model: model.id,
+    });
+    const outcome = await meter.settle(model.cacheUnits, `${model.id} (${call.endpoint}): cached answer`);
+    cost = outcome.charged;
+    balance = outcome.balance.balance;
+  } else {
+    balance = (await creditsOf(hub).balance(call.principal.userId)).balance;
+  }
+  log({ status: 'cached', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cost });
+  const info: ChargeInfo = {
+    cost,
+    balance,
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    cached: true,
+  };
+  const response: ChatCompletion = {
+    ...cached,
+    id: `chatcmpl-${call.requestId}`,
+    hub: hubField(info, call.requestId),
+  };
+  if (!call.request.stream) return { kind: 'response', response, charge: info };
+  return {
+    kind: 'stream',
+    chunks: replayAsChunks(response, info, call.requestId),
+    done: Promise.resolve(info),
+  };
+}
+
+/** A cached completion replayed as a stream: one chunk per choice, then the usage chunk. */
+async function* replayAsChunks(
+  response: ChatCompletion,
+  info: ChargeInfo,
+  requestId: string,
+): AsyncGenerator<ChatCompletionChunk> {
+  const base = {
+    id: response.id,
+    object: 'chat.completion.chunk' as const,
+    created: response.created,
+    model: response.model,
+  };
+  for (const choice of response.choices) {
+    const { role, content, tool_calls } = choice.message;
+    yield {
+      ...base,
+      choices: [
+        {
+          index: choice.index,
+          delta: {
+            role,
+            content,
+            ...(tool_calls ? { tool_calls: tool_calls.map((t, index) => ({ index, ...t })) } : {}),
+          },
+          finish_reason: choice.finish_reason,
+        },
+      ],
+    };
+  }
+  yield { ...base, choices: [], usage: response.usage ?? null, hub: hubField(info, requestId) };
+}

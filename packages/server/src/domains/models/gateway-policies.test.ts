@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../../test/support/auth-fixtures.js';
+import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
+
+const ask = (content: string, model = 'test-gpt') => ({ model, messages: [{ role: 'user', content }] });
+
+for (const { dialect, coordination } of GATEWAY_SETUPS) {
+  describe(`gateway policies on ${dialect} + ${coordination}`, () => {
+    let kit: GatewayKit;
+    const chat = (headers: Record<string, string>, payload: unknown) =>
+      kit.t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers, payload: payload as object });
+
+    beforeAll(async () => {
+      kit = await createGatewayKit(dialect, coordination, {
+        settings: { rateLimits: { apiKey: { requestsPerMinute: 2 } } },
+      });
+    });
+    afterAll(() => kit?.close());
+
+    it('answers 429 with Retry-After once a key spent its requests per minute', async () => {
+      const { headers } = await kit.user();
+      expect((await chat(headers, ask('one'))).statusCode).toBe(200);
+      expect((await chat(headers, ask('two'))).statusCode).toBe(200);
+      const requests = kit.fake.stats.requests;
+      const limited = await chat(headers, ask('three'));
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.json().error).toMatchObject({ code: 'rate_limited', type: 'rate_limit_error' });
+      expect(kit.fake.stats.requests).toBe(requests);
+    });
+
+    it('keeps a key to its allowed models', async () => {
+      const { headers } = await kit.user({ allowedModels: ['test-fallback'] });
+      const refused = await chat(headers, ask('hi', 'test-gpt'));
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('model_not_allowed');
+      expect((await chat(headers, ask('hi', 'test-fallback'))).statusCode).toBe(200);
+    });
+
+    it('stops a key at its spending cap, counting what it was charged', async () => {
+      // A one-letter prompt holds 213 units (13 for the prompt bound, 100 output tokens at 2 each).
+      const { headers, apiKeyId } = await kit.user({ spendCap: 300 });
+      expect((await chat(headers, ask('a'))).statusCode).toBe(200);
+      const spent = await kit.t.hub.db
+        .selectFrom('api_keys')
+        .select('spent')
+        .where('id', '=', apiKeyId)
+        .executeTakeFirstOrThrow();
+      expect(Number(spent.spent)).toBe(1 + 2 * 5);
+      // 11 spent + a 412-unit hold would pass the cap.
+      const third = await chat(headers, ask('c'.repeat(400)));
+      expect(third.statusCode).toBe(403);
+      expect(third.json().error.code).toBe('spend_cap_reached');
+    });
+
+    it('serves an exact repeat from the cache at the cache price, saying so', async () => {
+      const { headers, userId } = await kit.user({ units: 100_000 });
+      const body = ask('cache me', 'test-cached');
+      const first = await chat(headers, body);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['x-hub-cache']).toBeUndefined();
+      const requests = kit.fake.stats.requests;
+      const before = await kit.balance(userId);
+      const second = await chat(headers, body);
+      expect(second.statusCode).toBe(200);
+      expect(second.headers['x-hub-cache']).toBe('hit');
+      expect(second.headers['x-hub-cost']).toBe('0.01');
+      expect(second.json().choices[0].message.content).toBe(first.json().choices[0].message.content);
+      expect(kit.fake.stats.requests).toBe(requests);
+      expect(await kit.balance(userId)).toBe(before - 100);
+    });
+
+    it('records the end user and reports usage by day and model', async () => {
+      const { headers, userId } = await kit.user();
+      await chat({ ...headers, 'x-hub-end-user': 'customer-42' }, ask('for my customer'));
+      await chat(headers, { ...ask('named'), user: 'customer-7' });
+      const rows = (await kit.usageRows()).filter((r) => r.user_id === userId);
+      expect(rows.map((r) => r.end_user).sort()).toEqual(['customer-42', 'customer-7']);
+      const report = await kit.t.app.inject({ url: '/api/v1/usage', headers });
+      expect(report.statusCode).toBe(200);
+      const cost = rows.reduce((sum, r) => sum + Number(r.cost), 0);
+      expect(report.json()).toMatchObject({
+        data: [{ day: new Date().toISOString().slice(0, 10), model: 'test-gpt', requests: 2 }],
+        totals: { requests: 2, cost: cost / 10_000 },
+      });
+      const admin = await createUser(kit.t, { role: 'admin' });
+      const all = await kit.t.app.inject({
+        url: `/api/v1/admin/usage?userId=${userId}`,
+        headers: admin.headers,
+      });
+      expect(all.json().totals.requests).toBe(2);
+      expect((await kit.t.app.inject({ url: '/api/v1/admin/usage', headers })).statusCode).toBe(403);
+    });
+
+    it('lists deployments with their health for admins, never their keys', async () => {
+      const admin = await createUser(kit.t, { role: 'admin' });
+      const res = await kit.t.app.inject({ url: '/api/v1/admin/providers', headers: admin.headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data[0]).toEqual({
+        id: 'primary',
+        provider: 'openai-compatible',
+        upstreamModel: 'gpt-4o-mini',
+        models: ['test-gpt'],
+        circuit: 'closed',
+        consecutiveFailures: 0,
+        retryAt: null,
+        hasKey: true,
+      });
+      expect(res.body).not.toContain(kit.fake.apiKey!);
+      expect(res.body).not.toContain(kit.fake.url);
+    });
+
+    it('leaves no hold open', async () => {
+      expect(await kit.openHolds()).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import { HubError } from '../../../http/hub-error.js';
+import type { HubContext } from '../../../hub/hub-context.js';
+import type { Principal } from '../../auth/principal.js';
+import type { Balance, CreditsPort } from '../../credits/credits-port.js';
+import { releaseKeySpend, reserveKeySpend, settleKeySpend } from './api-key-spend.js';
+
+/** What a metered request cost, in units and tokens. */
+export interface ChargeInfo {
+  /** Units charged. */
+  cost: number;
+  /** The caller's balance after the charge (units). */
+  balance: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the answer came from the response cache. */
+  cached: boolean;
+}
+
+/** The credits service, or 503 while the credits domain is not installed. */
+export function creditsOf(hub: HubContext): CreditsPort {
+  const credits = (hub.services as { credits?: CreditsPort }).credits;
+  if (!credits) throw new HubError(503, 'service_unavailable', 'Credits are not available on this hub');
+  return credits;
+}
+
+/**
+ * One metered request's money: a hold for its worst case (plus, for an API key with a spending
+ * cap, a reservation against the cap), then exactly one of `settle` (charge the real cost, at
+ * most the hold) or `release` (charge nothing). Later calls return the first outcome, so no path
+ * charges twice. Reusable by every metered endpoint (chat, messages, embeddings).
+ */
+export class Meter {
+  private outcome: Promise<{ charged: number; balance: Balance }> | undefined;
+
+  private constructor(
+    private readonly hub: HubContext,
+    readonly holdId: string,
+    /** Units held. */
+    readonly amount: number,
+    private readonly keyReservation: { keyId: string; amount: number } | undefined,
+  ) {}
+
+  /**
+   * Places the hold (402 `insufficient_credits` when the balance does not cover it) and the
+   * spending-cap reservation (403 `spend_cap_reached`). One transaction each; none without a cap.
+   */
+  static async open(
+    hub: HubContext,
+    input: { principal: Principal; amount: number; requestId: string; model: string },
+  ): Promise<Meter> {
+    const { principal, requestId, model } = input;
+    const amount = Math.max(1, input.amount);
+    const key = principal.apiKey;
+    let reservation: { keyId: string; amount: number } | undefined;
+    if (key && key.spendCap !== null) {
+      await reserveKeySpend(hub, key.id, amount, key.spendCap);
+      reservation = { keyId: key.id, amount };
+    }
+    try {
+      const hold = await creditsOf(hub).hold({
+        userId: principal.userId,
+        amount,
+        requestId,
+        metadata: { model, ...(key ? { apiKeyId: key.id } : {}) },
+      });
+      return new Meter(hub, hold.id, amount, reservation);
+    } catch (error) {
+      if (reservation) await releaseKeySpend(hub, reservation.keyId, reservation.amount);
+      throw error;
+    }
+  }
+
+  /** Charges `cost` units (clamped to the hold) and releases the rest. */
+  settle(cost: number, description: string, metadata?: Record<string, unknown>) {
+    this.outcome ??= (async () => {
+      const charge = Math.min(Math.max(0, cost), this.amount);
+      const outcome = await creditsOf(this.hub).settle(this.holdId, charge, { description, metadata });
+      if (this.keyReservation) {
+        await settleKeySpend(
+          this.hub,
+          this.keyReservation.keyId,
+          this.keyReservation.amount,
+          outcome.charged,
+        );
+      }
+      return { charged: outcome.charged, balance: outcome.balance };
+    })();
+    return this.outcome;
+  }
+
+  /** Charges nothing. */
+  release(reason: string) {
+    this.outcome ??= (async () => {
+      const outcome = await creditsOf(this.hub).release(this.holdId, reason);
+      if (this.keyReservation) {
+        await settleKeySpend(
+          this.hub,
+          this.keyReservation.keyId,
+          this.keyReservation.amount,
+          outcome.charged,
+        );
+      }
+      return { charged: outcome.charged, balance: outcome.balance };
+    })();
+    return this.outcome;
+  }
+}

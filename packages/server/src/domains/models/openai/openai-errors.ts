@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toHubError } from '../../../http/error-handler.js';
+import { HubError } from '../../../http/hub-error.js';
+
+/** OpenAI's error body: `{ error: { message, type, param, code } }`. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string };
+}
+
+function typeFor(status: number): string {
+  if (status === 400 || status === 404 || status === 409 || status === 413 || status === 415)
+    return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 402) return 'insufficient_quota';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  return 'api_error';
+}
+
+/** A hub error in OpenAI's shape (the `code` is the hub's stable error code). */
+export function openAIErrorBody(error: HubError): OpenAIErrorBody {
+  const param =
+    (error.details?.issues as Array<{ path: string }> | undefined)?.[0]?.path.replace(/^body\./, '') ?? null;
+  return { error: { message: error.message, type: typeFor(error.statusCode), param, code: error.code } };
+}
+
+/** Sends any error in OpenAI's shape, with `Retry-After` and the request id. */
+export function sendOpenAIError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const hubError = toHubError(error);
+  if (hubError.statusCode >= 500 && !(error instanceof HubError))
+    request.log.error({ err: error }, 'unhandled error');
+  if (hubError.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(hubError.retryAfter)));
+  return reply.code(hubError.statusCode).send(openAIErrorBody(hubError));
+}
+
+/** Makes every error of this Fastify context answer in OpenAI's shape. */
+export function installOpenAIErrors(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => sendOpenAIError(request, reply, error));
+}

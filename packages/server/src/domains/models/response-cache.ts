@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { ChatCompletion, ChatCompletionRequest } from '@smart-ai-hub/sdk';
+import type { HubContext } from '../../hub/hub-context.js';
+
+/**
+ * The exact-match response cache: the same model and the same request (every field but `stream`,
+ * `stream_options` and `user`) get the same answer, through the coordination port's cache (so
+ * replicas share it with Redis). Only complete answers are stored.
+ */
+export function cacheKeyOf(modelId: string, request: ChatCompletionRequest): string {
+  const { stream: _s, stream_options: _o, user: _u, model: _m, ...rest } = request;
+  const digest = createHash('sha256').update(JSON.stringify(rest)).digest('base64url');
+  return `chat-cache:${modelId}:${digest}`;
+}
+
+export async function readCachedCompletion(hub: HubContext, key: string): Promise<ChatCompletion | null> {
+  const value = await hub.coordination.cache.get(key);
+  return value ? (JSON.parse(value) as ChatCompletion) : null;
+}
+
+export async function writeCachedCompletion(
+  hub: HubContext,
+  key: string,
+  response: ChatCompletion,
+  ttlMs: number,
+): Promise<void> {
+  const { hub: _charge, ...answer } = response;
+  try {
+    await hub.coordination.cache.set(key, JSON.stringify(answer), ttlMs);
+  } catch (error) {
+    hub.log.warn({ err: error }, 'response not cached');
+  }
+}

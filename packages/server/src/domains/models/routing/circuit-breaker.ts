@@ -1,0 +1,55 @@
+/** What a circuit breaker's state looks like from outside (the admin providers list). */
+export interface CircuitSnapshot {
+  state: 'closed' | 'open' | 'half_open';
+  consecutiveFailures: number;
+  /** While open: when a trial request may go through (epoch ms). */
+  retryAt: number | null;
+}
+
+/**
+ * A circuit breaker for one deployment: after `failureThreshold` consecutive failures it opens
+ * and the router skips the deployment for `cooldownMs`; then one trial request goes through
+ * (half open): success closes it, failure opens it again. Per process, which is enough to stop
+ * one replica hammering a failing upstream.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt: number | null = null;
+  private trialInFlight = false;
+
+  constructor(
+    private readonly failureThreshold: number,
+    private readonly cooldownMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True when a request may go to the deployment now (claims the trial slot when half open). */
+  tryPass(): boolean {
+    if (this.openedAt === null) return true;
+    if (this.now() - this.openedAt < this.cooldownMs || this.trialInFlight) return false;
+    this.trialInFlight = true;
+    return true;
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.openedAt = null;
+    this.trialInFlight = false;
+  }
+
+  failure(): void {
+    this.failures++;
+    if (this.trialInFlight || this.failures >= this.failureThreshold) this.openedAt = this.now();
+    this.trialInFlight = false;
+  }
+
+  snapshot(): CircuitSnapshot {
+    if (this.openedAt === null) return { state: 'closed', consecutiveFailures: this.failures, retryAt: null };
+    const retryAt = this.openedAt + this.cooldownMs;
+    return {
+      state: this.now() >= retryAt ? 'half_open' : 'open',
+      consecutiveFailures: this.failures,
+      retryAt,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { Database } from '@smart-ai-hub/adapters';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Insertable, Kysely } from 'kysely';
+
+export type UsageRow = Insertable<Database['usage_logs']>;
+
+/**
+ * Writes usage rows off the hot path: requests queue their row and go on; the writer inserts
+ * the queue in one statement every `intervalMs`, or sooner once `batchSize` rows wait. A failed
+ * insert is retried on the next flush (rows are kept, up to `maxQueued`).
+ */
+export class UsageWriter {
+  private queue: UsageRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: { intervalMs?: number; batchSize?: number; maxQueued?: number } = {},
+  ) {}
+
+  /** Queues one row. */
+  push(row: UsageRow): void {
+    this.queue.push(row);
+    if (this.queue.length >= (this.options.batchSize ?? 500)) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.intervalMs ?? 250);
+      this.timer.unref();
+    }
+  }
+
+  /** Inserts everything queued so far; resolves once it is in the database. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.queue.length === 0) return;
+    const rows = this.queue;
+    this.queue = [];
+    this.flushing = this.insert(rows).finally(() => {
+      this.flushing = undefined;
+    });
+    await this.flushing;
+  }
+
+  private async insert(rows: UsageRow[]): Promise<void> {
+    let written = 0;
+    try {
+      // 16 columns a row: stay well under SQLite's 32,766 bound parameters per statement.
+      for (; written < rows.length; written += 1_000) {
+        await this.db
+          .insertInto('usage_logs')
+          .values(rows.slice(written, written + 1_000))
+          .execute();
+      }
+    } catch (error) {
+      this.log.error({ err: error, rows: rows.length - written }, 'usage rows not written; will retry');
+      const max = this.options.maxQueued ?? 100_000;
+      this.queue = rows.slice(written).concat(this.queue).slice(-max);
+      if (!this.timer) {
+        this.timer = setTimeout(() => void this.flush(), 1_000);
+        this.timer.unref();
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import type { Role } from '../../src/domains/auth/principal.js';
+import type { TestUser } from '../support/auth-fixtures.js';
+import type { TestHub } from '../support/test-hub.js';
+
+/**
+ * Who may call a route: `public` (anyone, signed in or not), `signed-in` (every role), or the
+ * list of roles allowed (others get 403).
+ */
+export type RouteAccessLevel = 'public' | 'signed-in' | readonly Role[];
+
+const ADMIN: readonly Role[] = ['admin'];
+const STAFF: readonly Role[] = ['admin', 'moderator'];
+/** Roles holding `write:credits` (buying credits). */
+const BUYERS: readonly Role[] = ['admin', 'user'];
+
+/**
+ * One route of the hub and who may call it. The authorization test sends every route a request
+ * as anonymous, user, moderator, admin and "another user", and derives the expected status:
+ * 401 for anonymous on a non-public route, 403 for a role not in the list, 404 for anyone but
+ * the owner (a `user`) on an `ownResource` route, and otherwise anything but 401/403/500 (the
+ * request got past authorization; 400 for a missing body is fine). A route the hub registers without an entry
+ * here fails the test: add one line when you add a route.
+ */
+export interface RouteAccess {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** As registered, with `:params`. */
+  url: string;
+  access: RouteAccessLevel;
+  /**
+   * For routes on the caller's own objects: makes a fresh object owned by `owner` and returns the
+   * URL params naming it. Everyone else must then get 404 (never 403: no hint that it exists).
+   */
+  ownResource?: (t: TestHub, owner: TestUser) => Promise<Record<string, string>>;
+  /**
+   * A body that passes validation, for routes that check authorization after validation
+   * (a `preHandler` guard); without one, such a route answers anonymous callers 400.
+   */
+  body?: unknown;
+  /** Query string to send (without `?`). */
+  query?: string;
+}
+
+const chatBody = { model: 'mock', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 };
+
+export const routeAccessTable: RouteAccess[] = [
+  // Ops.
+  { method: 'GET', url: '/healthz', access: 'public' },
+  { method: 'GET', url: '/readyz', access: 'public' },
+  { method: 'GET', url: '/metrics', access: 'public' },
+  { method: 'GET', url: '/docs', access: 'public' },
+
+  // Auth (domains/auth).
+  { method: 'POST', url: '/api/v1/auth/register', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/login', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/refresh', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/logout', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/verify-email', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/forgot-password', access: 'public' },
+  { method: 'POST', url: '/api/v1/auth/reset-password', access: 'public' },
+  { method: 'GET', url: '/api/v1/auth/oauth/:provider', access: 'public' },
+  { method: 'GET', url: '/api/v1/auth/oauth/:provider/callback', access: 'public' },
+
+  // Me (domains/auth).
+  { method: 'GET', url: '/api/v1/me', access: 'signed-in' },
+  { method: 'PATCH', url: '/api/v1/me', access: 'signed-in' },
+  { method: 'POST', url: '/api/v1/me/password', access: 'signed-in' },
+  { method: 'POST', url: '/api/v1/me/verify-email', access: 'signed-in' },
+  { method: 'GET', url: '/api/v1/me/sessions', access: 'signed-in' },
+  {
+    method: 'DELETE',
+    url: '/api/v1/me/sessions/:id',
+    access: 'signed-in',
+    ownResource: async (t, owner) => {
+      const { accessToken } = await t.hub.services.auth.issueTokens(owner.user, { userAgent: 'table' });
+      return { id: (await t.hub.services.accessTokens.verify(accessToken))!.sessionId! };
+    },
+  },
+
+  // API keys (domains/auth).
+  { method: 'GET', url: '/api/v1/api-keys', access: 'signed-in' },
+  { method: 'POST', url: '/api/v1/api-keys', access: 'signed-in' },
+  {
+    method: 'DELETE',
+    url: '/api/v1/api-keys/:id',
+    access: 'signed-in',
+    ownResource: async (t, owner) => ({
+      id: (await t.hub.services.apiKeys.create(owner.user.id, { name: 'table' })).row.id,
+    }),
+  },
+
+  // Admin users (domains/accounts).
+  { method: 'GET', url: '/api/v1/admin/users', access: STAFF },
+  { method: 'POST', url: '/api/v1/admin/users', access: ADMIN },
+  { method: 'GET', url: '/api/v1/admin/users/:id', access: STAFF },
+  { method: 'PATCH', url: '/api/v1/admin/users/:id', access: ADMIN },
+  { method: 'POST', url: '/api/v1/admin/users/:id/tokens', access: ADMIN },
+
+  // Credits (domains/credits).
+  { method: 'GET', url: '/api/v1/credits', access: 'signed-in' },
+  { method: 'GET', url: '/api/v1/credits/transactions', access: 'signed-in' },
+  { method: 'GET', url: '/api/v1/credits/packages', access: 'public' },
+  { method: 'POST', url: '/api/v1/credits/checkout', access: BUYERS },
+  { method: 'POST', url: '/api/v1/webhooks/stripe', access: 'public' },
+  // The role check runs in the handler, after validation: a valid body reaches it.
+  { method: 'POST', url: '/api/v1/admin/users/:id/credits', access: ADMIN, body: { amount: 1 } },
+
+  // Models (domains/models).
+  { method: 'GET', url: '/api/v1/models', access: 'signed-in' },
+  { method: 'GET', url: '/v1/models', access: 'signed-in' },
+  { method: 'POST', url: '/v1/chat/completions', access: 'signed-in', body: chatBody },
+  { method: 'POST', url: '/v1/messages', access: 'signed-in', body: { ...chatBody, max_tokens: 5 } },
+  {
+    method: 'POST',
+    url: '/v1/embeddings',
+    access: 'signed-in',
+    body: { model: 'mock-embedding', input: 'hi' },
+  },
+  { method: 'GET', url: '/api/v1/usage', access: 'signed-in' },
+  { method: 'GET', url: '/api/v1/admin/usage', access: STAFF },
+  { method: 'GET', url: '/api/v1/admin/providers', access: ADMIN },
+  // Authenticates inside the protocol (Authorization, ?token= or a first `auth` message), proven by
+  // the models domain's WebSocket tests; a plain GET without upgrade answers 404.
+  { method: 'GET', url: '/api/v1/ws', access: 'public' },
+];
