@@ -1,13 +1,15 @@
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Permission } from '../domains/auth/principal.js';
 import type { HubContext } from '../hub/hub-context.js';
 import { forbidden, unauthorized } from './hub-error.js';
 
 /**
- * A preHandler that lets the request through only when it authenticates and holds every
- * listed permission; sets `request.principal`. 401 without valid credentials, 403 without a permission.
+ * A hook that lets the request through only when it authenticates and holds every listed
+ * permission; sets `request.principal`. 401 without valid credentials, 403 without a permission.
+ * Use it as the route's `onRequest`, so that an anonymous caller learns nothing about the body
+ * (401 comes before validation's 400).
  */
-export function requireAuth(hub: HubContext, ...permissions: Permission[]): preHandlerAsyncHookHandler {
+export function requireAuth(hub: HubContext, ...permissions: Permission[]): onRequestAsyncHookHandler {
   return async (request) => {
     const principal = await hub.authenticate(request);
     if (!principal) throw unauthorized();

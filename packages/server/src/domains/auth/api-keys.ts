@@ -1,6 +1,6 @@
 import type { ApiKeysTable } from '@smart-ai-hub/adapters';
 import { type Database, newId } from '@smart-ai-hub/adapters';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { notFound } from '../../http/hub-error.js';
 import type { Role } from './principal.js';
 import { hashSecret, newSecretToken } from './secret-token.js';
@@ -45,6 +45,13 @@ export interface ApiKeysService {
   resolve(key: string): Promise<ResolvedApiKey | null>;
   /** Drops every cached lookup (after a user is disabled or changes role). */
   invalidate(): void;
+  /**
+   * Reserves `amount` units against the key's spending cap: a guarded update, so concurrent
+   * requests never overshoot it. False when the cap would be exceeded (nothing reserved).
+   */
+  reserveSpend(id: string, amount: number, cap: number): Promise<boolean>;
+  /** Moves the key's recorded spend by `delta` units (a reservation swapped for the real charge). */
+  adjustSpend(id: string, delta: number): Promise<void>;
 }
 
 interface CachedKey extends ResolvedApiKey {
@@ -67,6 +74,23 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
   }
 
   return {
+    async reserveSpend(id, amount, cap) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ spent: sql`spent + ${amount}` })
+        .where('id', '=', id)
+        .where(sql<boolean>`spent + ${amount} <= ${cap}`)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async adjustSpend(id, delta) {
+      if (delta === 0) return;
+      await db
+        .updateTable('api_keys')
+        .set({ spent: sql`spent + ${delta}` })
+        .where('id', '=', id)
+        .execute();
+    },
     async create(userId, input) {
       const key = newSecretToken(API_KEY_PREFIX);
       const row: ApiKeyRow = {

@@ -24,7 +24,7 @@ export async function messagesRoute(app: FastifyInstance, hub: HubContext): Prom
     .withTypeProvider<ZodTypeProvider>()
     .post(
       '/v1/messages',
-      { schema: { body: messagesBodySchema }, preHandler: requireAuth(hub, 'access:ai_models') },
+      { schema: { body: messagesBodySchema }, onRequest: requireAuth(hub, 'access:ai_models') },
       async (request, reply) => {
         const body = request.body as AnthropicMessagesRequest;
         const controller = new AbortController();

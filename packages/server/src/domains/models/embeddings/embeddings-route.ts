@@ -28,7 +28,7 @@ export async function embeddingsRoute(app: FastifyInstance, hub: HubContext): Pr
     .withTypeProvider<ZodTypeProvider>()
     .post(
       '/v1/embeddings',
-      { schema: { body: embeddingsBodySchema }, preHandler: requireAuth(hub, 'access:ai_models') },
+      { schema: { body: embeddingsBodySchema }, onRequest: requireAuth(hub, 'access:ai_models') },
       async (request, reply) => {
         const controller = new AbortController();
         reply.raw.on('close', () => {

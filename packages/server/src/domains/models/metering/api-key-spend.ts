@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { unitsToCredits } from '../../credits/money.js';
 
 /*
- * API key spending caps, on `api_keys.spent`: a request reserves its hold against the cap with a
- * guarded update (so concurrent requests never overshoot it), and settling swaps the reservation
- * for the real charge. Only keys with a cap pay these two statements.
+ * API key spending caps: a request reserves its hold against the cap (through the auth domain's
+ * API key service, which owns `api_keys`), and settling swaps the reservation for the real
+ * charge. Only keys with a cap pay these two statements.
  */
 
 /** Adds `amount` to the key's spend if it stays within `cap`; 403 `spend_cap_reached` otherwise. */
@@ -16,13 +15,7 @@ export async function reserveKeySpend(
   amount: number,
   cap: number,
 ): Promise<void> {
-  const result = await hub.db
-    .updateTable('api_keys')
-    .set({ spent: sql`spent + ${amount}` })
-    .where('id', '=', keyId)
-    .where(sql<boolean>`spent + ${amount} <= ${cap}`)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) {
+  if (!(await hub.services.apiKeys.reserveSpend(keyId, amount, cap))) {
     throw new HubError(
       403,
       'spend_cap_reached',
@@ -33,18 +26,13 @@ export async function reserveKeySpend(
 }
 
 /** Replaces a reservation by what was really charged. */
-export async function settleKeySpend(
+export function settleKeySpend(
   hub: HubContext,
   keyId: string,
   reserved: number,
   charged: number,
 ): Promise<void> {
-  if (reserved === charged) return;
-  await hub.db
-    .updateTable('api_keys')
-    .set({ spent: sql`spent + ${charged - reserved}` })
-    .where('id', '=', keyId)
-    .execute();
+  return hub.services.apiKeys.adjustSpend(keyId, charged - reserved);
 }
 
 /** Gives a reservation back (the hold failed). */

@@ -127,7 +127,8 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         .catch((e) => e);
       expect(refused).toBeInstanceOf(OpenAI.APIError);
       expect(refused.status).toBe(402);
-      expect(refused.error).toMatchObject({ code: 'insufficient_credits' });
+      expect(refused.error).toMatchObject({ code: 'insufficient_credits', details: { available: 0 } });
+      expect(refused.error.details.required).toBeGreaterThan(0);
       expect(kit.fake.stats.requests).toBe(requests);
     });
 

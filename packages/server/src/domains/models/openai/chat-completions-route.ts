@@ -24,7 +24,7 @@ export function chargeHeaders(reply: FastifyReply, charge: ChargeInfo): void {
 export async function chatCompletionsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.post(
     '/v1/chat/completions',
-    { schema: { body: chatRequestSchema }, preHandler: requireAuth(hub, 'access:ai_models') },
+    { schema: { body: chatRequestSchema }, onRequest: requireAuth(hub, 'access:ai_models') },
     async (request, reply) => {
       const body = request.body as ChatCompletionRequest;
       const endUser = request.headers['x-hub-end-user'];

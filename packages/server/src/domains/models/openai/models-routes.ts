@@ -32,7 +32,7 @@ export function modelInfo(model: CatalogModel): ModelInfo {
 export async function nativeModelsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/api/v1/models',
-    { preHandler: requireAuth(hub, 'access:ai_models') },
+    { onRequest: requireAuth(hub, 'access:ai_models') },
     async (request): Promise<ModelList> => ({
       data: modelsFor(hub, request.principal!).map(modelInfo),
     }),
@@ -43,7 +43,7 @@ export async function nativeModelsRoute(app: FastifyInstance, hub: HubContext): 
 export async function openAIModelsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/v1/models',
-    { preHandler: requireAuth(hub, 'access:ai_models') },
+    { onRequest: requireAuth(hub, 'access:ai_models') },
     async (request): Promise<OpenAIModelList> => ({
       object: 'list',
       data: modelsFor(hub, request.principal!).map((m) => ({

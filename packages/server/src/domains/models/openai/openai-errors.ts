@@ -4,7 +4,14 @@ import { HubError } from '../../../http/hub-error.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
 export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string };
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string;
+    /** The hub's extra facts (amounts of a 402, ...): vendor clients ignore it, the hub's SDK reads it. */
+    details?: Record<string, unknown>;
+  };
 }
 
 function typeFor(status: number): string {
@@ -21,7 +28,15 @@ function typeFor(status: number): string {
 export function openAIErrorBody(error: HubError): OpenAIErrorBody {
   const param =
     (error.details?.issues as Array<{ path: string }> | undefined)?.[0]?.path.replace(/^body\./, '') ?? null;
-  return { error: { message: error.message, type: typeFor(error.statusCode), param, code: error.code } };
+  return {
+    error: {
+      message: error.message,
+      type: typeFor(error.statusCode),
+      param,
+      code: error.code,
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
 }
 
 /** Sends any error in OpenAI's shape, with `Retry-After` and the request id. */
