@@ -12,17 +12,7 @@ export { Stream } from './core/stream.js';
 export type { NotificationInfo } from './resources/notifications.js';
 export type * from './wire/auth.js';
 export type * from './wire/chat.js';
-export type {
-  AdminGrantRequest,
-  AdminGrantResponse,
-  CheckoutRequest,
-  CheckoutResponse,
-  CreditBalance,
-  CreditPackageInfo,
-  CreditPackageList,
-  CreditTransaction,
-  CreditTransactionPage,
-} from './wire/credits.js';
+export type * from './wire/credits.js';
 export type * from './wire/embeddings.js';
 export * from './wire/errors.js';
 export type * from './wire/models.js';

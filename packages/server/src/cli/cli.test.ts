@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,88 @@ describe('smart-ai-hub CLI', () => {
       expect(await ready.json()).toMatchObject({ status: 'ready' });
     } finally {
       hub.child.kill('SIGTERM');
+    }
+    expect(await hub.exited).toBe(0);
+    expect(hub.output().stdout).toContain('shut down cleanly');
+  });
+
+  it('on SIGTERM finishes a stream in flight, refuses new connections, then exits', async () => {
+    const { dir, env } = freshEnv();
+    const hubConfig = join(dir, 'hub.json');
+    writeFileSync(
+      hubConfig,
+      JSON.stringify({
+        models: {
+          models: [
+            {
+              id: 'slow-mock',
+              inputPrice: 1,
+              outputPrice: 1,
+              deployments: [{ id: 'slow', provider: 'mock', mock: { words: 12, chunkDelayMs: 100 } }],
+            },
+          ],
+        },
+      }),
+    );
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let signalled = false;
+    const hub = cli(['serve'], {
+      ...env,
+      PORT: String(port),
+      HUB_CONFIG: hubConfig,
+      HUB_ADMIN_EMAIL: 'ops@example.com',
+      HUB_ADMIN_PASSWORD: 'a long admin passphrase 42',
+    });
+    try {
+      await waitFor(`${base}/healthz`, hub.child);
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ops@example.com', password: 'a long admin passphrase 42' }),
+      });
+      const { user, accessToken } = (await login.json()) as { user: { id: string }; accessToken: string };
+      const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+      const grant = await fetch(`${base}/api/v1/admin/users/${user.id}/credits`, {
+        method: 'POST',
+        headers: { ...auth, 'idempotency-key': 'shutdown-test' },
+        body: JSON.stringify({ amount: 10 }),
+      });
+      expect(grant.ok).toBe(true);
+
+      const stream = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          model: 'slow-mock',
+          stream: true,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      const reader = stream.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = decoder.decode((await reader.read()).value);
+      hub.child.kill('SIGTERM');
+      signalled = true;
+      // The server stops accepting at once...
+      await expect(
+        (async () => {
+          for (let i = 0; i < 50; i++) {
+            await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })(),
+      ).rejects.toThrow();
+      // ...while the stream in flight runs to its end.
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      expect(text).toContain('data: [DONE]');
+      expect(text.match(/"content":"[^"]+"/g)?.length).toBe(12);
+    } finally {
+      if (!signalled) hub.child.kill('SIGTERM');
     }
     expect(await hub.exited).toBe(0);
     expect(hub.output().stdout).toContain('shut down cleanly');
