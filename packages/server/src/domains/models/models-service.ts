@@ -1,6 +1,7 @@
+import { ConfigError } from '../../config/load-config.js';
 import type { HubContext } from '../../hub/hub-context.js';
 import type { HubOptions } from '../../hub/hub-options.js';
-import type { ModelsFileConfig } from './catalog/catalog-schema.js';
+import { type ModelsFileConfig, type ModelsFileInput, modelsFileSchema } from './catalog/catalog-schema.js';
 import { defaultCatalog } from './catalog/default-catalog.js';
 import { buildCatalog, type ModelCatalog } from './catalog/model-catalog.js';
 import type { RateLimits } from './metering/rate-limits.js';
@@ -13,7 +14,7 @@ import { UsageWriter } from './usage/usage-writer.js';
 declare module '../../hub/hub-options.js' {
   interface HubOptions {
     /** The model catalog and gateway settings; default: the `models` section of `HUB_CONFIG`. */
-    models?: ModelsFileConfig;
+    models?: ModelsFileInput;
     /** Extra providers by name (see `ChatProvider`); deployments name them in `provider`. */
     providers?: Record<string, ProviderFactory>;
   }
@@ -39,7 +40,7 @@ declare module '../../hub/hub-context.js' {
 
 /** Builds the models service from the options, the `HUB_CONFIG` file and the environment. */
 export function createModelsService(hub: HubContext, options: HubOptions): ModelsService {
-  const settings = options.models ?? hub.config.file.models ?? {};
+  const settings = options.models ? parseModelsOption(options.models) : (hub.config.file.models ?? {});
   const defaults = defaultCatalog(hub.config.env);
   const listed = settings.models ?? [];
   const inputs =
@@ -69,4 +70,11 @@ export function createModelsService(hub: HubContext, options: HubOptions): Model
     cacheTtlMs: (settings.cacheTtlSeconds ?? 3_600) * 1_000,
     usage,
   };
+}
+
+function parseModelsOption(input: ModelsFileInput): ModelsFileConfig {
+  const parsed = modelsFileSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `  models.${i.path.join('.')}: ${i.message}`).join('\n');
+  throw new ConfigError(`Invalid createHub({ models }) option:\n${issues}`);
 }

@@ -92,4 +92,6 @@ export const modelsFileSchema = z
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type ModelsFileConfig = z.infer<typeof modelsFileSchema>;
+/** The `models` settings as written (defaults optional): what `createHub({ models })` takes. */
+export type ModelsFileInput = z.input<typeof modelsFileSchema>;
 export type ModelConfigInput = z.input<typeof modelSchema>;
