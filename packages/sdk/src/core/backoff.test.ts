@@ -33,5 +33,7 @@ describe('isRetryableStatus', () => {
     ).toEqual([408, 429, 500, 502, 503, 504]);
     expect(isRetryableStatus(503, new Headers({ 'x-should-retry': 'false' }))).toBe(false);
     expect(isRetryableStatus(409, new Headers({ 'x-should-retry': 'true' }))).toBe(true);
+    // An idempotent request still in progress: the hub answers 409 with Retry-After.
+    expect(isRetryableStatus(409, new Headers({ 'retry-after': '1' }))).toBe(true);
   });
 });

@@ -23,10 +23,15 @@ export function retryDelayMs(
   return base * (1 - random() * 0.5);
 }
 
-/** Whether an answer with this status may succeed if sent again (the hub may say otherwise in `x-should-retry`). */
+/**
+ * Whether an answer with this status may succeed if sent again (the hub may say otherwise in
+ * `x-should-retry`). A 409 with `Retry-After` is the hub saying "the same request (same
+ * Idempotency-Key) is still running: ask again shortly".
+ */
 export function isRetryableStatus(status: number, headers: Headers): boolean {
   const hint = headers.get('x-should-retry');
   if (hint === 'true') return true;
   if (hint === 'false') return false;
+  if (status === 409) return headers.has('retry-after');
   return status === 408 || status === 429 || (status >= 500 && status !== 501);
 }

@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@smart-ai-hub/adapters';
+import {
+  createTestDatabase,
+  postgresAvailable,
+  redisAvailable,
+  redisUrlForTests,
+} from '@smart-ai-hub/adapters/testing';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
@@ -194,3 +201,43 @@ describe('smart-ai-hub CLI', () => {
     expect(run.output().stdout).toMatch(/Usage: smart-ai-hub <command>/);
   });
 });
+
+describe.runIf((await postgresAvailable()) && (await redisAvailable()))(
+  'smart-ai-hub on PostgreSQL + Redis',
+  () => {
+    it('starts with DATABASE_URL and REDIS_URL alone (plus a key prefix to keep test runs apart)', async () => {
+      const database = await createTestDatabase('postgres');
+      const port = await freePort();
+      const prefix = `test:${randomUUID()}:`;
+      // A fresh database: the hub migrates it and generates the shared secret in it.
+      await database.close();
+      const { dir } = freshEnv();
+      const hub = cli(['serve'], {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrlForTests,
+        REDIS_KEY_PREFIX: prefix,
+        PORT: String(port),
+        HUB_DATA_DIR: dir,
+      });
+      try {
+        await waitFor(`http://127.0.0.1:${port}/healthz`, hub.child);
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        expect(await ready.json()).toEqual({
+          status: 'ready',
+          checks: { database: 'ok', coordination: 'ok' },
+        });
+        const register = await fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'pg@example.com', password: 'a long enough passphrase 7' }),
+        });
+        expect(register.status).toBe(201);
+      } finally {
+        hub.child.kill('SIGTERM');
+      }
+      expect(await hub.exited).toBe(0);
+      expect(hub.output().stdout).toContain('"source":"database"');
+      await database.drop();
+    });
+  },
+);

@@ -52,6 +52,9 @@ export function toHubError(error: unknown): HubError {
   );
 }
 
+/** 5xx answers that sending again will not fix: clients (the SDK honours it) should not retry. */
+const NOT_RETRYABLE: ReadonlySet<string> = new Set(['payments_not_configured', 'not_implemented']);
+
 /** Sends `error` in the native envelope, with `Retry-After` where it applies. */
 export function sendHubError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const hubError = toHubError(error);
@@ -61,6 +64,7 @@ export function sendHubError(request: FastifyRequest, reply: FastifyReply, error
     request.log.warn({ code: hubError.code }, hubError.message);
   }
   if (hubError.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(hubError.retryAfter)));
+  if (NOT_RETRYABLE.has(hubError.code)) reply.header('x-should-retry', 'false');
   return reply.code(hubError.statusCode).send(errorEnvelope(request, hubError));
 }
 

@@ -107,6 +107,7 @@ for (const dialect of await testDialects()) {
       });
       expect(res.statusCode).toBe(503);
       expect(res.json().error.code).toBe('payments_not_configured');
+      expect(res.headers['x-should-retry']).toBe('false');
       const hook = await t.app.inject({
         method: 'POST',
         url: '/api/v1/webhooks/stripe',
