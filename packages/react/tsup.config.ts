@@ -8,4 +8,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
+  external: ['react', '@smart-ai-hub/sdk'],
+  // Hooks run on the client: React Server Components frameworks (Next.js) need the directive.
+  banner: { js: "'use client';" },
 });

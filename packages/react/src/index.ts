@@ -1,1 +1,18 @@
-export {};
+export type { AuthState, AuthStatus, AuthStore } from './auth-store.js';
+export {
+  Chat,
+  type ChatFinish,
+  type ChatInit,
+  type ChatSettings,
+  type ChatState,
+  type ChatStatus,
+} from './chat.js';
+export type { UIMessage, UIMessageInput } from './chat-message.js';
+export { HubProvider, type HubProviderProps, useHubClient } from './hub-context.js';
+export type { QueryState, QueryStore } from './query-store.js';
+export { createStore, type Store } from './store.js';
+export { type UseAuthResult, useAuth } from './use-auth.js';
+export { type UseChatOptions, type UseChatResult, useChat } from './use-chat.js';
+export { type UseCreditsResult, useCredits } from './use-credits.js';
+export { type UseModelsResult, useModels } from './use-models.js';
+export { type UsageRange, type UseUsageResult, useUsage } from './use-usage.js';

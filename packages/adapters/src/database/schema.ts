@@ -26,6 +26,8 @@ export interface Database {
   payment_events: PaymentEventsTable;
   usage_logs: UsageLogsTable;
   credit_payments: CreditPaymentsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }
 
 /** Installation-wide values shared by every replica (e.g. the generated master secret). */
@@ -241,6 +243,36 @@ export interface CreditPaymentsTable {
   /** Net credit units granted for this payment so far. */
   credited: Generated<number>;
   created_at: number;
+  updated_at: number;
+}
+
+/**
+ * An in-app notification made from a hub event (migration 0005). `event_id` is unique, so a
+ * redelivered event finds its notification instead of making another.
+ */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** `<stream>/<event id>` of the event it was made from. */
+  event_id: string | null;
+  /** `credits.low`, `payment.succeeded`, ... */
+  type: string;
+  title: string;
+  body: string;
+  /** JSON: the event's facts. */
+  data: string;
+  /** Set when the user's preferences keep it out of the in-app list (the row still records the event). */
+  hidden_at: number | null;
+  read_at: number | null;
+  /** Set once its email went out. */
+  emailed_at: number | null;
+  created_at: number;
+}
+
+/** A user's notification preferences (JSON: per type, per channel booleans); absent = defaults. */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  preferences: string;
   updated_at: number;
 }
 

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   spend_cap_reached: 403,
   not_found: 404,
   method_not_allowed: 405,
+  not_acceptable: 406,
   conflict: 409,
   email_taken: 409,
   payload_too_large: 413,

@@ -103,7 +103,7 @@ describe('smart-ai-hub CLI', () => {
               id: 'slow-mock',
               inputPrice: 1,
               outputPrice: 1,
-              deployments: [{ id: 'slow', provider: 'mock', mock: { words: 12, chunkDelayMs: 100 } }],
+              deployments: [{ id: 'slow', provider: 'mock', mock: { words: 40, chunkDelayMs: 100 } }],
             },
           ],
         },
@@ -152,7 +152,8 @@ describe('smart-ai-hub CLI', () => {
       // The server stops accepting at once...
       await expect(
         (async () => {
-          for (let i = 0; i < 50; i++) {
+          // The stream runs 4 s; the hub stops accepting long before it ends.
+          for (let i = 0; i < 150; i++) {
             await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
             await new Promise((r) => setTimeout(r, 20));
           }
@@ -165,7 +166,7 @@ describe('smart-ai-hub CLI', () => {
         text += decoder.decode(value);
       }
       expect(text).toContain('data: [DONE]');
-      expect(text.match(/"content":"[^"]+"/g)?.length).toBe(12);
+      expect(text.match(/"content":"[^"]+"/g)?.length).toBe(40);
     } finally {
       if (!signalled) hub.child.kill('SIGTERM');
     }

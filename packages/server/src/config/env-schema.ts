@@ -45,6 +45,11 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT: positiveInt.default(25),
   /** Largest request body in bytes. */
   BODY_LIMIT: positiveInt.default(4 * 1024 * 1024),
+  /**
+   * Browser origins allowed to call the hub (CORS): a comma list such as
+   * `https://app.example.com,http://localhost:5173`, or `*` for any origin. Unset: same origin only.
+   */
+  CORS_ORIGINS: optionalString,
   /** Trust X-Forwarded-* from a proxy in front: `true`, a hop count, or a comma list of addresses. */
   TRUST_PROXY: optionalString,
 

@@ -60,6 +60,36 @@ for (const dialect of await testDialects()) {
   });
 }
 
+describe('CORS', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await createTestHub({ env: { CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' } });
+  });
+  afterAll(() => t?.close());
+
+  it('answers a preflight from an allowed origin, exposing the hub headers', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/credits',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    const get = await t.app.inject({ url: '/healthz', headers: { origin: 'https://app.example.com' } });
+    expect(get.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(get.headers['access-control-expose-headers']).toContain('x-hub-cost');
+  });
+
+  it('gives no CORS grant to other origins', async () => {
+    const res = await t.app.inject({ url: '/healthz', headers: { origin: 'https://evil.example.com' } });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
 describe('readiness', () => {
   it('reports 503 naming the store that is down', async () => {
     const database = await createTestDatabase('sqlite');

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -46,6 +47,15 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
             reply.header('x-request-id', request.id);
           });
           installErrorEnvelope(scoped);
+          const origins = hub.config.env.CORS_ORIGINS;
+          if (origins) {
+            await scoped.register(cors, {
+              origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()),
+              credentials: origins !== '*',
+              exposedHeaders: ['x-request-id', 'x-hub-cost', 'x-hub-balance', 'x-hub-cache', 'retry-after'],
+              maxAge: 600,
+            });
+          }
           installHttpMetrics(scoped, hub.metrics);
           await scoped.register(swagger, {
             openapi: {

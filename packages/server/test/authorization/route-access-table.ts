@@ -121,4 +121,28 @@ export const routeAccessTable: RouteAccess[] = [
   // Authenticates inside the protocol (Authorization, ?token= or a first `auth` message), proven by
   // the models domain's WebSocket tests; a plain GET without upgrade answers 404.
   { method: 'GET', url: '/api/v1/ws', access: 'public' },
+
+  // Notifications (domains/notifications).
+  { method: 'GET', url: '/api/v1/notifications', access: 'signed-in' },
+  {
+    method: 'POST',
+    url: '/api/v1/notifications/:id/read',
+    access: 'signed-in',
+    ownResource: async (t, owner) => {
+      const event = {
+        id: `table-${Math.random()}`,
+        type: 'payment.succeeded',
+        data: { userId: owner.user.id, paymentId: 'pi_table', credits: 1 },
+        deliveries: 1,
+      };
+      await t.hub.services.notifications.handleEvent(event, `table/${event.id}`);
+      const page = await t.hub.services.notifications.list(owner.user.id, { limit: 1 });
+      return { id: page.data[0]!.id };
+    },
+  },
+  { method: 'GET', url: '/api/v1/notifications/preferences', access: 'signed-in' },
+  { method: 'PUT', url: '/api/v1/notifications/preferences', access: 'signed-in', body: {} },
+  // Without `Accept: text/event-stream` a signed-in caller gets 406 (so the table's inject ends);
+  // the live stream itself is proven by the notifications domain's SSE tests.
+  { method: 'GET', url: '/api/v1/notifications/stream', access: 'signed-in' },
 ];

@@ -27,6 +27,12 @@ export interface FakeBehaviour {
   chunkDelayMs?: number;
   /** Stream this many content chunks, then destroy the socket (non-streaming: destroy at once). */
   failAfterChunks?: number;
+  /**
+   * Stream this many content chunks, then send nothing more and hold the connection open until
+   * the client goes away: a client that leaves after N chunks has seen exactly N, however slow
+   * the machine is.
+   */
+  hangAfterChunks?: number;
   /** Wait this long before sending anything (status line included). */
   hangBeforeFirstByteMs?: number;
   /** Answer with a tool call, if the request offered tools. */

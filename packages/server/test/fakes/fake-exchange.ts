@@ -79,6 +79,13 @@ export class FakeExchange {
     });
   }
 
+  /** Resolves once the connection is gone (the client left, or the server is closing). */
+  closed(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    const signal = this.controller.signal;
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+
   /** Writes `data` (if any), then destroys the socket once it is flushed: a scripted mid-response failure. */
   breakConnection(data?: string): void {
     this.broken = true;

@@ -190,6 +190,21 @@ describe('fake-openai driven by the official openai client', () => {
     expect(aborted.path).toBe('/v1/chat/completions');
   });
 
+  it('sends hangAfterChunks chunks, then holds the stream open until the client leaves', async () => {
+    // Without a delay an unscripted answer goes out in one write, ended: only a held-open
+    // stream can be aborted by the client.
+    fake.script({ chunks: 50, hangAfterChunks: 3 });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (text === 'word1 word2 word3') break;
+    }
+    expect(text).toBe('word1 word2 word3');
+    await fake.waitForAbort();
+    expect(fake.stats.aborted).toBe(1);
+  });
+
   it('counts a client that times out while the fake hangs before the first byte', async () => {
     fake.script({ hangBeforeFirstByteMs: 2_000 });
     const error = await client.chat.completions

@@ -12,6 +12,8 @@ export interface SsePacing {
   chunkDelayMs: number;
   /** Send this many content frames, then destroy the socket. */
   failAfterChunks?: number;
+  /** Send this many content frames, then hold the connection open until the client leaves. */
+  hangAfterChunks?: number;
 }
 
 /** Formats one SSE frame: `event: <name>\n` (when named) and `data: <json>\n\n`. */
@@ -39,10 +41,16 @@ export async function streamSse(
     ...headers,
   });
   const failAt = pacing.failAfterChunks;
-  const sent = failAt === undefined ? frames.content.length : Math.min(failAt, frames.content.length);
+  const hangAt = pacing.hangAfterChunks;
+  const stopAt = failAt ?? hangAt;
+  const sent = stopAt === undefined ? frames.content.length : Math.min(stopAt, frames.content.length);
   if (pacing.chunkDelayMs <= 0) {
     const body = frames.head.join('') + frames.content.slice(0, sent).join('');
     if (failAt !== undefined) return exchange.breakConnection(body);
+    if (hangAt !== undefined) {
+      res.write(body);
+      return exchange.closed();
+    }
     res.end(body + frames.tail.join(''));
     return;
   }
@@ -52,5 +60,6 @@ export async function streamSse(
     res.write(frames.content[i]);
   }
   if (failAt !== undefined) return exchange.breakConnection();
+  if (hangAt !== undefined) return exchange.closed();
   res.end(frames.tail.join(''));
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
-import { credits } from './0003-credits.js';
+import { credits } from './0002-credits.js';
+import { notifications } from './0003-notifications.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new migration gets the next
@@ -8,5 +9,6 @@ import { credits } from './0003-credits.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
-  '0003-credits': credits,
+  '0002-credits': credits,
+  '0003-notifications': notifications,
 };

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
+import { createSmtpTransport } from '../../mail/smtp-transport.js';
 
 /** One email of the auth flows (verification, password reset). */
 export interface AuthEmail {
@@ -41,17 +41,7 @@ export function createAuthMailer(options: {
       close() {},
     };
   }
-  const url = new URL(options.smtpUrl);
-  const transport = nodemailer.createTransport({
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
-    secure: url.protocol === 'smtps:',
-    auth: url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : undefined,
-    // `?ignoreTLS=true` for a local sink without STARTTLS.
-    ignoreTLS: url.searchParams.get('ignoreTLS') === 'true',
-  });
+  const transport = createSmtpTransport(options.smtpUrl);
   return {
     async send(email) {
       await transport.sendMail({

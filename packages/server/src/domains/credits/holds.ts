@@ -110,10 +110,17 @@ async function transitionHold(
   const usageAccount = charged > 0 ? await deps.accounts.system('usage') : null;
   const now = Date.now();
 
+  // The charge's ledger transaction id is chosen up front, so the claim records it in one statement.
+  const transactionId = charged > 0 ? newId('ltx') : null;
   const won = await deps.db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('credit_holds')
-      .set({ status: resolution.status, settled_amount: charged, resolved_at: now })
+      .set({
+        status: resolution.status,
+        settled_amount: charged,
+        resolved_at: now,
+        transaction_id: transactionId,
+      })
       .where('id', '=', holdId)
       .where('status', '=', 'open')
       .executeTakeFirst();
@@ -128,9 +135,10 @@ async function transitionHold(
       return { balance: toBalance(row), events: [] as CreditEvent[] };
     }
     const details = resolution.status === 'settled' ? resolution.details : undefined;
-    const { transactionId, balance } = await postUserTransaction(
+    const { balance } = await postUserTransaction(
       trx,
       {
+        transactionId: transactionId!,
         kind: 'usage',
         idempotencyKey: `hold:${holdId}`,
         userId: hold.user_id,
@@ -144,11 +152,6 @@ async function transitionHold(
       },
       now,
     );
-    await trx
-      .updateTable('credit_holds')
-      .set({ transaction_id: transactionId })
-      .where('id', '=', holdId)
-      .execute();
     return { balance, events: deps.events.balanceChanged(hold.user_id, -charged, balance, 'usage') };
   });
 

@@ -18,6 +18,8 @@ export interface UserPosting {
   metadata?: Record<string, unknown> | null;
   /** Also release this much of the user's `held` (a settled hold). */
   releaseHeld?: number;
+  /** The id to give the transaction (default: a new one), when the caller must record it first. */
+  transactionId?: string;
 }
 
 export function toBalance(row: { balance: number; held: number }): Balance {
@@ -37,7 +39,7 @@ export async function postUserTransaction(
 ): Promise<{ transactionId: string; balance: Balance }> {
   if (!Number.isSafeInteger(posting.amount))
     throw new RangeError(`Not an amount of units: ${posting.amount}`);
-  const transactionId = newId('ltx');
+  const transactionId = posting.transactionId ?? newId('ltx');
   await trx
     .insertInto('ledger_transactions')
     .values({

@@ -63,7 +63,6 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     beforeAll(async () => {
       kit = await createGatewayKit(dialect, coordination, {
         listen: true,
-        chunkDelayMs: 60,
         providers: { greedy },
         extraModels: [{ id: 'greedy', ...prices, deployments: [{ id: 'greedy', provider: 'greedy' }] }],
       });
@@ -96,15 +95,17 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
           controller.abort();
           expect(await pending).toBeInstanceOf(Error);
         } else {
-          kit.fake.script({ chunks: 80 });
+          // The upstream stops after `chunks` and waits: the client has seen all it produced.
+          kit.fake.script({ chunks: 80, hangAfterChunks: chunks });
           expect(await streamThenDisconnect(kit.t.url, apiKey, body, chunks)).toBe(chunks);
         }
         await kit.fake.waitForAbort();
         expect(kit.fake.stats.aborted).toBe(1);
-        await eventually(async () => (await kit.openHolds()) === 0);
+        // The row is queued after the charge settles: waiting for it waits for the settlement.
+        const row = await kit.usageRowOf(userId);
+        expect(await kit.openHolds()).toBe(0);
         const expected = openAIPromptTokens(body) + 2 * chunks;
         expect(await kit.balance(userId)).toBe(1_000_000 - expected);
-        const row = (await kit.usageRows()).find((r) => r.user_id === userId)!;
         expect(row).toMatchObject({ status: 'cancelled', output_tokens: chunks });
         expect(Number(row.cost)).toBe(expected);
       });

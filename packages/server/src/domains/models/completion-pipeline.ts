@@ -10,6 +10,7 @@ import type { HubContext } from '../../hub/hub-context.js';
 import type { Principal } from '../auth/principal.js';
 import { unitsToCredits } from '../credits/money.js';
 import { type CatalogDeployment, type CatalogModel, costOf } from './catalog/model-catalog.js';
+import { runIdempotent } from './idempotent-completion.js';
 import { type ChargeInfo, creditsOf, Meter } from './metering/meter.js';
 import { checkRateLimits, recordOutputTokens } from './metering/rate-limits.js';
 import { estimatePromptTokens, outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
@@ -32,9 +33,14 @@ export interface ChatCompletionCall {
   endpoint: string;
   /** Use the exact-match response cache even if the model does not by default (`x-hub-cache: true`). */
   cache?: boolean;
+  /**
+   * The client's `Idempotency-Key` (the same on every retry of one logical call): the call runs
+   * and is charged at most once per user and key; a retry replays the answer at no charge.
+   */
+  idempotencyKey?: string;
 }
 
-export type ChatCompletionResult =
+export type ChatCompletionResult = (
   | { kind: 'response'; response: ChatCompletion; charge: ChargeInfo }
   | {
       kind: 'stream';
@@ -46,7 +52,11 @@ export type ChatCompletionResult =
       chunks: AsyncIterable<ChatCompletionChunk>;
       /** Settles with the charge once the stream is over, however it ended. */
       done: Promise<ChargeInfo>;
-    };
+    }
+) & {
+  /** True when this is the stored answer of an earlier call with the same `Idempotency-Key` (charged nothing). */
+  replayed?: boolean;
+};
 
 /** The hub's charge as it rides on a response (credits). */
 export function hubField(charge: ChargeInfo, requestId: string) {
@@ -62,22 +72,43 @@ export function hubField(charge: ChargeInfo, requestId: string) {
  * The one completion path every chat surface shares (OpenAI and Anthropic endpoints, WebSocket):
  * resolve the model, check the key's allowed models and the rate limits, serve from the cache,
  * hold the worst-case cost (402 before any upstream call), call the upstream with retries and
- * fallback, settle to the reported usage, queue the usage row.
+ * fallback, settle to the reported usage, queue the usage row. With an `Idempotency-Key`, all of
+ * that runs once per key (see `runIdempotent`).
  */
 export async function runChatCompletion(
   hub: HubContext,
   call: ChatCompletionCall,
 ): Promise<ChatCompletionResult> {
-  const service = hub.services.models;
   const { principal, request } = call;
   const started = Date.now();
-  const model: CatalogModel = service.catalog.resolve(request.model) ?? modelNotFound(request.model);
+  const model: CatalogModel =
+    hub.services.models.catalog.resolve(request.model) ?? modelNotFound(request.model);
   const allowed = principal.apiKey?.allowedModels;
   if (allowed && !allowed.includes(model.id) && !allowed.includes(request.model)) {
     throw new HubError(403, 'model_not_allowed', `This API key may not use the model ${request.model}`);
   }
   const log = (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) =>
     logUsage(hub, call, model, started, row);
+  if (!call.idempotencyKey) return runMetered(hub, call, model, log);
+  return runIdempotent(
+    hub,
+    { userId: principal.userId, key: call.idempotencyKey, request, signal: call.signal },
+    () => runMetered(hub, call, model, log),
+    (stored) => serveReplay(hub, call, stored, log),
+  );
+}
+
+type UsageLog = (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) => void;
+
+/** The metered run itself: rate limits, cache, hold, upstream, settlement. */
+async function runMetered(
+  hub: HubContext,
+  call: ChatCompletionCall,
+  model: CatalogModel,
+  log: UsageLog,
+): Promise<ChatCompletionResult> {
+  const service = hub.services.models;
+  const { principal, request } = call;
   const promptEstimate = estimatePromptTokens(request);
   const maxOutput = outputTokenLimit(request, model.maxOutputTokens);
   const cacheKey = model.cache || call.cache ? cacheKeyOf(model.id, request) : undefined;
@@ -317,7 +348,7 @@ function modelNotFound(name: string): never {
 
 /** What a usage row records beyond the call's own facts. */
 interface UsageFacts {
-  status: 'ok' | 'error' | 'cancelled' | 'cached' | 'rejected';
+  status: 'ok' | 'error' | 'cancelled' | 'cached' | 'rejected' | 'replayed';
   errorCode?: string;
   deployment?: CatalogDeployment;
   inputTokens: number;
@@ -396,7 +427,7 @@ async function serveCached(
   call: ChatCompletionCall,
   model: CatalogModel,
   cached: ChatCompletion,
-  log: (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) => void,
+  log: UsageLog,
 ): Promise<ChatCompletionResult> {
   const usage = cached.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let cost = 0;
@@ -432,6 +463,30 @@ async function serveCached(
     kind: 'stream',
     chunks: replayAsChunks(response, info, call.requestId),
     done: Promise.resolve(info),
+  };
+}
+
+/**
+ * The stored answer of an earlier call with the same `Idempotency-Key`, in the shape this call
+ * asks for: no hold, no charge, the current balance; one usage row `replayed` with cost and tokens
+ * 0 (the tokens were counted on the original row).
+ */
+async function serveReplay(
+  hub: HubContext,
+  call: ChatCompletionCall,
+  stored: ChatCompletion,
+  log: UsageLog,
+): Promise<ChatCompletionResult> {
+  const balance = (await creditsOf(hub).balance(call.principal.userId)).balance;
+  log({ status: 'replayed', cost: 0 });
+  const info: ChargeInfo = { cost: 0, balance, inputTokens: 0, outputTokens: 0, cached: false };
+  const response: ChatCompletion = { ...stored, hub: hubField(info, call.requestId) };
+  if (!call.request.stream) return { kind: 'response', response, charge: info, replayed: true };
+  return {
+    kind: 'stream',
+    chunks: replayAsChunks(response, info, call.requestId),
+    done: Promise.resolve(info),
+    replayed: true,
   };
 }
 

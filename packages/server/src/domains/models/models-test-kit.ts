@@ -25,6 +25,11 @@ export interface GatewayKit {
   openHolds(): Promise<number>;
   /** Every usage row, after flushing the queue. */
   usageRows(): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The user's one usage row, waiting until it is written: a streamed request queues its row
+   * after the charge settles, which can be after the client (and the test) saw the stream end.
+   */
+  usageRowOf(userId: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -88,6 +93,12 @@ export async function createGatewayKit(
     providers: options.providers,
   });
   const hub = t.hub;
+  const usageRows = async () => {
+    await hub.services.models.usage.flush();
+    return hub.db.selectFrom('usage_logs').selectAll().orderBy('created_at').execute() as Promise<
+      Array<Record<string, unknown>>
+    >;
+  };
   return {
     t,
     fake,
@@ -124,11 +135,14 @@ export async function createGatewayKit(
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async usageRows() {
-      await hub.services.models.usage.flush();
-      return hub.db.selectFrom('usage_logs').selectAll().orderBy('created_at').execute() as Promise<
-        Array<Record<string, unknown>>
-      >;
+    usageRows,
+    async usageRowOf(userId) {
+      let row: Record<string, unknown> | undefined;
+      await eventually(async () => {
+        row = (await usageRows()).find((r) => r.user_id === userId);
+        return row !== undefined;
+      });
+      return row!;
     },
     async close() {
       // pg's pool.end() resolves before its sockets close, and the drop force-terminates what is
@@ -149,8 +163,11 @@ export const GATEWAY_SETUPS = [
   { dialect: 'postgres', coordination: 'redis' },
 ] as const;
 
-/** Waits until `check` holds (settling happens after the response closes). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+/**
+ * Waits until `check` holds (settling happens after the response closes), polling every 10 ms;
+ * fails after `timeoutMs`, which is generous so that a loaded machine is only slower.
+ */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');

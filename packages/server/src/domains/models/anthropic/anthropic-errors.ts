@@ -34,7 +34,11 @@ export function anthropicErrorType(status: number): string {
 export function anthropicErrorBody(error: HubError, requestId: string): AnthropicErrorBody {
   return {
     type: 'error',
-    error: { type: anthropicErrorType(error.statusCode), message: error.message },
+    error: {
+      type: anthropicErrorType(error.statusCode),
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    },
     request_id: requestId,
   };
 }

@@ -138,6 +138,11 @@ export type AnthropicStreamEvent =
 /** Anthropic's error body. */
 export interface AnthropicErrorBody {
   type: 'error';
-  error: { type: string; message: string };
+  error: {
+    type: string;
+    message: string;
+    /** The hub's extra facts (amounts of a 402, ...): vendor clients ignore it. */
+    details?: Record<string, unknown>;
+  };
   request_id?: string;
 }

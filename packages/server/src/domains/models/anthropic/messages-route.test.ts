@@ -197,7 +197,7 @@ for (const dialect of await testDialects()) {
         }),
       ).rejects.toMatchObject({
         status: 402,
-        error: { error: { type: 'billing_error' } },
+        error: { error: { type: 'billing_error', details: { available: 0, required: expect.any(Number) } } },
       });
       expect(openai.stats.requests).toBe(before);
     });

@@ -4,6 +4,7 @@ import { toHubError } from '../../../http/error-handler.js';
 import { requireAuth } from '../../../http/guards.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { runChatCompletion } from '../completion-pipeline.js';
+import { idempotencyHeadersSchema } from '../idempotent-completion.js';
 import { anthropicErrorBody, installAnthropicErrors } from './anthropic-errors.js';
 import type { AnthropicMessagesRequest } from './anthropic-wire.js';
 import { chargeHeaders } from './charge-headers.js';
@@ -20,33 +21,36 @@ import { SSE_HEADERS, sseEvent, writeOrWait } from './sse-writer.js';
  */
 export async function messagesRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   installAnthropicErrors(app);
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .post(
-      '/v1/messages',
-      { schema: { body: messagesBodySchema }, onRequest: requireAuth(hub, 'access:ai_models') },
-      async (request, reply) => {
-        const body = request.body as AnthropicMessagesRequest;
-        const controller = new AbortController();
-        reply.raw.on('close', () => {
-          if (!reply.raw.writableFinished) controller.abort();
-        });
-        const endUser = request.headers['x-hub-end-user'];
-        const result = await runChatCompletion(hub, {
-          principal: request.principal!,
-          request: messagesToChatRequest(body),
-          requestId: String(request.id),
-          endUser: typeof endUser === 'string' ? endUser : (body.metadata?.user_id ?? undefined),
-          signal: controller.signal,
-          endpoint: '/v1/messages',
-        });
-        if (result.kind === 'response') {
-          reply.headers(chargeHeaders(result.charge));
-          return chatCompletionToMessage(result.response, body.model);
-        }
-        return streamMessage(request, reply, body.model, result.chunks);
-      },
-    );
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/messages',
+    {
+      schema: { body: messagesBodySchema, headers: idempotencyHeadersSchema },
+      onRequest: requireAuth(hub, 'access:ai_models'),
+    },
+    async (request, reply) => {
+      const body = request.body as AnthropicMessagesRequest;
+      const controller = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      const endUser = request.headers['x-hub-end-user'];
+      const result = await runChatCompletion(hub, {
+        principal: request.principal!,
+        request: messagesToChatRequest(body),
+        requestId: String(request.id),
+        endUser: typeof endUser === 'string' ? endUser : (body.metadata?.user_id ?? undefined),
+        signal: controller.signal,
+        endpoint: '/v1/messages',
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      const replayed: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
+      if (result.kind === 'response') {
+        reply.headers({ ...chargeHeaders(result.charge), ...replayed });
+        return chatCompletionToMessage(result.response, body.model);
+      }
+      return streamMessage(request, reply, body.model, result.chunks, replayed);
+    },
+  );
 }
 
 async function streamMessage(
@@ -54,11 +58,13 @@ async function streamMessage(
   reply: FastifyReply,
   model: string,
   chunks: AsyncIterable<import('@smart-ai-hub/sdk').ChatCompletionChunk>,
+  headers: Record<string, string>,
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
     ...SSE_HEADERS,
+    ...headers,
     'x-request-id': String(request.id),
     'request-id': String(request.id),
   });

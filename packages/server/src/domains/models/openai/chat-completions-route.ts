@@ -5,6 +5,7 @@ import { requireAuth } from '../../../http/guards.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { unitsToCredits } from '../../credits/money.js';
 import { type ChargeInfo, runChatCompletion } from '../completion-pipeline.js';
+import { idempotencyHeadersSchema } from '../idempotent-completion.js';
 import { chatRequestSchema } from './chat-request-schema.js';
 import { clientAbortSignal } from './client-abort.js';
 import { openAIErrorBody } from './openai-errors.js';
@@ -24,7 +25,10 @@ export function chargeHeaders(reply: FastifyReply, charge: ChargeInfo): void {
 export async function chatCompletionsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.post(
     '/v1/chat/completions',
-    { schema: { body: chatRequestSchema }, onRequest: requireAuth(hub, 'access:ai_models') },
+    {
+      schema: { body: chatRequestSchema, headers: idempotencyHeadersSchema },
+      onRequest: requireAuth(hub, 'access:ai_models'),
+    },
     async (request, reply) => {
       const body = request.body as ChatCompletionRequest;
       const endUser = request.headers['x-hub-end-user'];
@@ -37,7 +41,9 @@ export async function chatCompletionsRoute(app: FastifyInstance, hub: HubContext
         signal,
         endpoint: '/v1/chat/completions',
         cache: request.headers['x-hub-cache'] === 'true',
+        idempotencyKey: request.headers['idempotency-key'] as string | undefined,
       });
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
       if (result.kind === 'response') {
         chargeHeaders(reply, result.charge);
         return reply.send(result.response);
