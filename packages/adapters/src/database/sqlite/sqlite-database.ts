@@ -34,7 +34,9 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
   connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');
   connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -60,5 +62,29 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
       }
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small statement. The
+ * hub issues the same few statements over and over (holds, settles), so prepared statements are
+ * kept by SQL text (least recently used out past `size`). Safe because better-sqlite3 runs a
+ * statement to completion synchronously before the next one starts.
+ */
+function withStatementCache(connection: BetterSqlite3.Database, size = 256) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = connection.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
   };
 }

@@ -17,7 +17,14 @@ export interface EventConsumerOptions {
   maxDeliveries?: number;
   /** This consumer's name in the group (default: host, pid and a random part). */
   consumer?: string;
+  /**
+   * After a read that did not fill a batch, wait this long before reading again (ms, default 25),
+   * so that a busy stream is read and acknowledged in batches rather than one event at a time.
+   */
+  lingerMs?: number;
 }
+
+const BATCH = 100;
 
 /**
  * Reads a stream as one consumer of a group until stopped, acknowledging each event once
@@ -51,7 +58,7 @@ export class EventConsumer {
       let batch: StreamEvent[];
       try {
         batch = await events.read(stream, group, consumer, {
-          count: 20,
+          count: BATCH,
           blockMs: this.options.blockMs ?? 5_000,
           claimAfterMs: this.options.claimAfterMs ?? 30_000,
         });
@@ -64,14 +71,19 @@ export class EventConsumer {
       if (this.#stopped) return;
       this.#handling = this.#handleBatch(batch);
       await this.#handling;
+      const linger = this.options.lingerMs ?? 25;
+      if (batch.length < BATCH && linger > 0 && !this.#stopped) {
+        await new Promise((resolve) => setTimeout(resolve, linger).unref());
+      }
     }
   }
 
   async #handleBatch(batch: StreamEvent[]): Promise<void> {
     const { events, stream, group, log, maxDeliveries = 5 } = this.options;
+    const done: string[] = [];
     for (const event of batch) {
       // Left unacknowledged: delivered again after the restart.
-      if (this.#stopped) return;
+      if (this.#stopped) break;
       try {
         await this.options.handle(event);
       } catch (error) {
@@ -84,14 +96,16 @@ export class EventConsumer {
         }
         log.error({ err: error, eventId: event.id, type: event.type }, 'hub event failed too often; dropped');
       }
-      try {
-        await events.ack(stream, group, [event.id]);
-      } catch (error) {
-        log.warn(
-          { err: error, eventId: event.id },
-          'could not acknowledge a hub event (it will be redelivered)',
-        );
-      }
+      done.push(event.id);
+    }
+    if (done.length === 0) return;
+    try {
+      await events.ack(stream, group, done);
+    } catch (error) {
+      log.warn(
+        { err: error, events: done.length },
+        'could not acknowledge hub events (they will be redelivered)',
+      );
     }
   }
 
