@@ -1,6 +1,6 @@
 /**
  * Hold+settle pairs per second through the credits service, on the real storage configurations:
- * SQLite as a file in a temporary folder (WAL, synchronous FULL, as the appliance runs it) and
+ * SQLite as a file in a temporary folder (WAL, synchronous NORMAL, as the appliance runs it) and
  * PostgreSQL (a database of its own, dropped after). Sequential, then 32 concurrent workers, each
  * pair = `hold` (guarded update + hold row) then `settle` (guarded transition + postings).
  *
@@ -95,7 +95,7 @@ async function main() {
   try {
     const sqlite = await createDatabase(join(dir, 'hub.db'));
     await sqlite.migrate();
-    rows.push(...(await measure(sqlite, 'sqlite', 'SQLite file (WAL, FULL)')));
+    rows.push(...(await measure(sqlite, 'sqlite', 'SQLite file (WAL, NORMAL)')));
     await sqlite.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
