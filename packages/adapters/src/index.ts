@@ -7,5 +7,6 @@ export {
   isUniqueViolation,
   type MigrationReport,
 } from './database/database.js';
+export { type PreparedQuery, prepareQuery } from './database/prepared-query.js';
 export type * from './database/schema.js';
 export { newId } from './ids.js';

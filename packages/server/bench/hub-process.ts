@@ -14,7 +14,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
 const app = await buildHubApp({
   env: {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     HUB_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     HUB_DATA_DIR: dataDir,
     DATABASE_URL: join(dataDir, 'hub.db'),

@@ -1,10 +1,10 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testDialects } from '@smart-ai-hub/adapters/testing';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { createUser } from '../../../server/test/support/auth-fixtures.js';
-import { createTestHub, type TestHub } from '../../../server/test/support/test-hub.js';
+import { testDialects } from '../../../adapters/src/testing/index.js';
 
 /** A hub the jsdom tests reach over HTTP. */
 export interface RunningHub {
@@ -45,25 +45,55 @@ const hubConfig = {
 };
 
 /**
- * Starts one real hub per dialect in vitest's Node process, not in the jsdom test realm: jsdom
- * replaces globals such as `Uint8Array`, which breaks the hub's crypto (jose) there. The hooks
- * then talk to the hubs over real HTTP, as a browser app would.
+ * Starts one real hub per dialect, each in a Node process of its own (not in the jsdom test
+ * realm: jsdom replaces globals such as `Uint8Array`, which breaks the hub's crypto there; and not
+ * in vitest's setup loader, which would resolve the workspace packages to their builds). The hooks
+ * talk to the hubs over real HTTP, as a browser app would.
  */
 export default async function startHubs(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'react-hubs-'));
   const configFile = join(dir, 'hub.json');
   writeFileSync(configFile, JSON.stringify(hubConfig));
-  const hubs: Array<TestHub & { url: string }> = [];
+  const children: ChildProcess[] = [];
   const running: RunningHub[] = [];
-  for (const dialect of await testDialects()) {
-    const t = await createTestHub({ dialect, listen: true, env: { HUB_CONFIG: configFile } });
-    hubs.push(t);
-    const admin = await createUser(t, { role: 'admin' });
-    running.push({ dialect, url: t.url, adminKey: admin.apiKey });
+  try {
+    for (const dialect of await testDialects()) {
+      const child = fork(fileURLToPath(new URL('./hub-process.ts', import.meta.url)), [], {
+        execArgv: ['--conditions=source', '--import', 'tsx'],
+        env: { ...process.env, HUB_DIALECT: dialect, HUB_CONFIG: configFile },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      running.push(await readyMessage(child));
+    }
+  } catch (error) {
+    await Promise.all(children.map(stop));
+    throw error;
   }
   project.provide('hubs', running);
   return async () => {
-    for (const t of hubs) await t.close();
+    await Promise.all(children.map(stop));
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+function readyMessage(child: ChildProcess): Promise<RunningHub> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`a test hub exited with ${code} before it was ready`));
+    child.once('exit', onExit);
+    child.on('message', (message: { type?: string } & RunningHub) => {
+      if (message?.type !== 'ready') return;
+      child.off('exit', onExit);
+      resolve({ dialect: message.dialect, url: message.url, adminKey: message.adminKey });
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }

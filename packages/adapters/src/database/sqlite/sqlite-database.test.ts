@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSqliteDatabase } from './sqlite-database.js';
 
 const synchronousLevel = async (db: ReturnType<typeof createSqliteDatabase>['db']) =>
@@ -56,5 +57,40 @@ describe('SQLite durability', () => {
     });
     expect(await synchronousLevel(full.db)).toBe(2);
     await full.close();
+  });
+});
+
+describe('SQLite background checkpoints', () => {
+  /** Rows of `hub_settings` in the main database file alone (what checkpoints have copied out of the WAL). */
+  function rowsInMainFile(file: string): number {
+    const copy = join(mkdtempSync(join(tmpdir(), 'hub-sqlite-copy-')), 'copy.db');
+    copyFileSync(file, copy);
+    const reader = new BetterSqlite3(copy, { readonly: true });
+    try {
+      return (reader.prepare('select count(*) as n from hub_settings').get() as { n: number }).n;
+    } finally {
+      reader.close();
+    }
+  }
+
+  it('copies committed pages into the database file from the worker, and stops on close', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hub-sqlite-')), 'hub.db');
+    const hub = createSqliteDatabase({ filename: file });
+    await hub.migrate();
+    await hub.db.insertInto('hub_settings').values({ key: 'c1', value: 'v', created_at: 1 }).execute();
+    // The writer's own automatic checkpoint only starts past 10,000 pages: this one is the worker's.
+    await vi.waitFor(() => expect(rowsInMainFile(file)).toBe(1), { timeout: 5_000, interval: 100 });
+    await hub.close();
+  });
+
+  it('leaves checkpoints to the writer when turned off', async () => {
+    const hub = createSqliteDatabase({
+      filename: join(mkdtempSync(join(tmpdir(), 'hub-sqlite-')), 'hub.db'),
+      backgroundCheckpoints: false,
+    });
+    const level = (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(hub.db))
+      .rows[0];
+    expect(level?.wal_autocheckpoint).toBe(1000);
+    await hub.close();
   });
 });

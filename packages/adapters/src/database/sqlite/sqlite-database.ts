@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { HubDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDatabaseOptions {
   /** A file path, or `:memory:` for a throwaway database. The folder is created if absent. */
@@ -18,6 +19,11 @@ export interface SqliteDatabaseOptions {
    * virtual disk, blocking the event loop). `durableTransaction` is always `full`.
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * Checkpoint the WAL from a worker thread (default true for a file; see `startWalCheckpointer`),
+   * keeping the syncs of checkpoints off the event loop.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -28,12 +34,19 @@ export interface SqliteDatabaseOptions {
  */
 export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabase {
   const { filename, busyTimeoutMs = 5000, synchronous = 'normal' } = options;
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const inFile = filename !== ':memory:' && filename !== '';
+  if (inFile) mkdirSync(dirname(filename), { recursive: true });
   const connection = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   connection.pragma('journal_mode = WAL');
   connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');
   connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  const checkpointer =
+    inFile && (options.backgroundCheckpoints ?? true)
+      ? startWalCheckpointer(filename, { busyTimeoutMs })
+      : undefined;
+  // The worker checkpoints; this connection only steps in past ~40 MB of WAL (default: ~4 MB).
+  if (checkpointer) connection.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(connection) }),
   });
@@ -61,7 +74,10 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
         return false;
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

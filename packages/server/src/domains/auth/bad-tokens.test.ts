@@ -57,9 +57,20 @@ function withPayload(token: string, payload: JWTPayload) {
   return `${h}.${b64(payload)}.${s}`;
 }
 
+/** Changes the last character of a string (an API key is compared whole, so any change counts). */
 function flipLast(segment: string) {
   const last = segment.at(-1)!;
   return segment.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+}
+
+/**
+ * Flips one bit of the signature's bytes. (Changing the last base64url character is not enough:
+ * its low bits can be padding, which decodes to the very same signature.)
+ */
+function flipSignatureBit(segment: string) {
+  const bytes = Buffer.from(segment, 'base64url');
+  bytes[0]! ^= 0x01;
+  return bytes.toString('base64url');
 }
 
 /** Each case makes an `Authorization` header value that must be refused with 401. */
@@ -95,7 +106,7 @@ const cases: Array<[string, (c: Ctx) => Promise<string> | string]> = [
     'tampered signature',
     (c) => {
       const [h, p, s] = c.victim.accessToken.split('.');
-      return `Bearer ${h}.${p}.${flipLast(s!)}`;
+      return `Bearer ${h}.${p}.${flipSignatureBit(s!)}`;
     },
   ],
   [

@@ -11,8 +11,10 @@ import type {
   SettleDetails,
 } from './credits-port.js';
 import { type GrantInput, type GrantResult, grantCredits } from './grants.js';
+import { HoldFactsCache } from './hold-facts.js';
 import { placeHold, resolveHold, sweepExpiredHolds } from './holds.js';
 import type { LedgerDeps } from './ledger-deps.js';
+import { createLedgerStatements } from './ledger-statements.js';
 import { type LedgerReport, verifyLedger } from './ledger-verify.js';
 import { applyPaymentEvent, type PaymentEvent, type PaymentOutcome } from './payments/apply-payment-event.js';
 import { toBalance } from './post-transaction.js';
@@ -43,6 +45,8 @@ export class CreditsService implements CreditsPort {
       accounts: new AccountDirectory(options.database.db),
       events: new CreditEvents(options.coordination, options.log, options.lowThreshold),
       holdTtlMs: options.holdTtlMs,
+      statements: createLedgerStatements(options.database.db),
+      openHolds: new HoldFactsCache(),
     };
   }
 

@@ -54,7 +54,7 @@ export async function grantCredits(deps: LedgerDeps, input: GrantInput): Promise
   const grants = await deps.accounts.system('grants');
   try {
     const { transactionId, balance } = await deps.durableTransaction((trx) =>
-      postUserTransaction(trx, {
+      postUserTransaction(trx, deps.statements, {
         kind: 'grant',
         idempotencyKey: ledgerKey,
         userId: input.userId,

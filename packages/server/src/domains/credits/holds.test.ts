@@ -1,6 +1,8 @@
 import { testDialects } from '@smart-ai-hub/adapters/testing';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubError } from '../../http/hub-error.js';
+import { CreditsService } from './credits-service.js';
 import { type CreditsKit, createCreditsKit } from './credits-test-kit.js';
 import { creditsToUnits } from './money.js';
 
@@ -125,6 +127,32 @@ for (const dialect of await testDialects()) {
         statusCode: 404,
         code: 'not_found',
       });
+    });
+
+    it('settles a hold placed by another replica, exactly once across both', async () => {
+      const userId = await userWith(3);
+      const other = new CreditsService({
+        database: kit.database,
+        coordination: kit.coordination,
+        log: pino({ level: 'silent' }),
+        holdTtlMs: 60_000,
+        lowThreshold: 0,
+      });
+      const hold = await other.hold({ userId, amount: 2 * ONE, requestId: 'req_other' });
+      // This replica never saw the hold: it reads its facts from the database.
+      const first = await kit.credits.settle(hold.id, ONE);
+      expect(first).toMatchObject({ status: 'settled', charged: ONE });
+      // The placing replica still remembers it; the database still decides it was settled.
+      expect(await other.settle(hold.id, 2 * ONE)).toEqual(first);
+      expect(await other.release(hold.id)).toEqual(first);
+      expect(await kit.credits.balance(userId)).toEqual({ balance: 2 * ONE, held: 0, available: 2 * ONE });
+      const charge = await kit.database.db
+        .selectFrom('ledger_transactions')
+        .select(['kind', 'metadata'])
+        .where('reference', '=', hold.id)
+        .execute();
+      expect(charge).toEqual([{ kind: 'usage', metadata: JSON.stringify({ requestId: 'req_other' }) }]);
+      expect((await kit.credits.verifyLedger()).ok).toBe(true);
     });
 
     it('sweeps expired holds exactly once, and a late settle gets the expired outcome', async () => {

@@ -1,8 +1,8 @@
 import { newId } from '@smart-ai-hub/adapters';
-import { sql } from 'kysely';
 import { HubError, notFound } from '../../http/hub-error.js';
 import type { CreditEvent } from './credit-events.js';
 import type { CreditHold, HoldInput, HoldOutcome, SettleDetails } from './credits-port.js';
+import type { HoldFacts } from './hold-facts.js';
 import type { LedgerDeps } from './ledger-deps.js';
 import { unitsToCredits } from './money.js';
 import { postUserTransaction, toBalance } from './post-transaction.js';
@@ -32,14 +32,11 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
     amount: input.amount,
     expiresAt: now + (input.ttlMs ?? deps.holdTtlMs),
   };
+  const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
+  const { reserve, insertHold } = deps.statements;
   const available = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('credit_accounts')
-      .set((eb) => ({ held: eb('held', '+', input.amount), updated_at: now }))
-      .where('id', '=', accountId)
-      .where(sql<boolean>`balance - held >= ${input.amount}`)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) {
+    const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
+    if (Number(reserved.numAffectedRows) !== 1) {
       const row = await trx
         .selectFrom('credit_accounts')
         .select(['balance', 'held'])
@@ -47,20 +44,18 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
         .executeTakeFirstOrThrow();
       return row.balance - row.held;
     }
-    await trx
-      .insertInto('credit_holds')
-      .values({
+    await trx.executeQuery(
+      insertHold.bind({
         id: hold.id,
-        account_id: accountId,
-        user_id: input.userId,
+        accountId,
+        userId: input.userId,
         amount: input.amount,
-        status: 'open',
-        request_id: input.requestId ?? null,
-        metadata: input.metadata ? JSON.stringify(input.metadata) : null,
-        expires_at: hold.expiresAt,
-        created_at: now,
-      })
-      .execute();
+        requestId: input.requestId ?? null,
+        metadata,
+        expiresAt: hold.expiresAt,
+        now,
+      }),
+    );
     return null;
   });
   if (available !== null) {
@@ -73,6 +68,12 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
       { required, available: have },
     );
   }
+  deps.openHolds.remember(hold.id, {
+    accountId,
+    userId: input.userId,
+    amount: input.amount,
+    requestId: input.requestId ?? null,
+  });
   return hold;
 }
 
@@ -100,60 +101,51 @@ async function transitionHold(
   resolution: Resolution,
 ): Promise<{ outcome: HoldOutcome; won: boolean }> {
   if (resolution.status === 'settled') assertUnits('actualCost', resolution.cost, 0);
-  const hold = await deps.db
-    .selectFrom('credit_holds')
-    .select(['id', 'account_id', 'user_id', 'amount', 'status', 'request_id'])
-    .where('id', '=', holdId)
-    .executeTakeFirst();
-  if (!hold) throw notFound(`Hold ${holdId}`);
+  const hold = deps.openHolds.get(holdId) ?? (await readHoldFacts(deps, holdId));
   const charged = resolution.status === 'settled' ? Math.min(resolution.cost, hold.amount) : 0;
   const usageAccount = charged > 0 ? await deps.accounts.system('usage') : null;
   const now = Date.now();
+  const { claimHold, releaseHeld } = deps.statements;
 
   // The charge's ledger transaction id is chosen up front, so the claim records it in one statement.
   const transactionId = charged > 0 ? newId('ltx') : null;
   const won = await deps.db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable('credit_holds')
-      .set({
-        status: resolution.status,
-        settled_amount: charged,
-        resolved_at: now,
-        transaction_id: transactionId,
-      })
-      .where('id', '=', holdId)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return null;
+    const claimed = await trx.executeQuery(
+      claimHold.bind({ id: holdId, status: resolution.status, charged, now, transactionId }),
+    );
+    if (Number(claimed.numAffectedRows) !== 1) return null;
     if (charged === 0) {
-      const row = await trx
-        .updateTable('credit_accounts')
-        .set((eb) => ({ held: eb('held', '-', hold.amount), updated_at: now }))
-        .where('id', '=', hold.account_id)
-        .returning(['balance', 'held'])
-        .executeTakeFirstOrThrow();
-      return { balance: toBalance(row), events: [] as CreditEvent[] };
+      const { rows } = await trx.executeQuery(
+        releaseHeld.bind({ accountId: hold.accountId, amount: hold.amount, now }),
+      );
+      return {
+        balance: toBalance(rows[0] as { balance: number; held: number }),
+        events: [] as CreditEvent[],
+      };
     }
     const details = resolution.status === 'settled' ? resolution.details : undefined;
     const { balance } = await postUserTransaction(
       trx,
+      deps.statements,
       {
         transactionId: transactionId!,
         kind: 'usage',
         idempotencyKey: `hold:${holdId}`,
-        userId: hold.user_id,
-        userAccountId: hold.account_id,
+        userId: hold.userId,
+        userAccountId: hold.accountId,
         counterAccountId: usageAccount!,
         amount: -charged,
         reference: holdId,
         description: details?.description ?? null,
-        metadata: { ...details?.metadata, ...(hold.request_id ? { requestId: hold.request_id } : {}) },
+        metadata: { ...details?.metadata, ...(hold.requestId ? { requestId: hold.requestId } : {}) },
         releaseHeld: hold.amount,
       },
       now,
     );
-    return { balance, events: deps.events.balanceChanged(hold.user_id, -charged, balance, 'usage') };
+    return { balance, events: deps.events.balanceChanged(hold.userId, -charged, balance, 'usage') };
   });
+  // Resolved now, by this call or another: settling again reads the first outcome from the database.
+  deps.openHolds.forget(holdId);
 
   if (won) {
     await deps.events.publish(won.events);
@@ -178,6 +170,17 @@ async function transitionHold(
     balance: toBalance(first),
   };
   return { outcome, won: false };
+}
+
+/** A hold's facts from the database (one this process did not place, or no longer remembers). */
+async function readHoldFacts(deps: LedgerDeps, holdId: string): Promise<HoldFacts> {
+  const row = await deps.db
+    .selectFrom('credit_holds')
+    .select(['account_id', 'user_id', 'amount', 'request_id'])
+    .where('id', '=', holdId)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Hold ${holdId}`);
+  return { accountId: row.account_id, userId: row.user_id, amount: row.amount, requestId: row.request_id };
 }
 
 /** Expires every open hold whose time has passed (as of `now`); resolves with how many it expired. */

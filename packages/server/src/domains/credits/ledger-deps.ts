@@ -2,6 +2,8 @@ import type { Database, DatabaseDialect, HubDatabase } from '@smart-ai-hub/adapt
 import type { Kysely } from 'kysely';
 import type { AccountDirectory } from './accounts.js';
 import type { CreditEvents } from './credit-events.js';
+import type { HoldFactsCache } from './hold-facts.js';
+import type { LedgerStatements } from './ledger-statements.js';
 
 /** What the ledger's operations run on (built once by the credits service). */
 export interface LedgerDeps {
@@ -13,4 +15,8 @@ export interface LedgerDeps {
   events: CreditEvents;
   /** Default hold lifetime, ms. */
   holdTtlMs: number;
+  /** The hot path's statements, compiled once. */
+  statements: LedgerStatements;
+  /** Facts of the holds this process placed and has not resolved. */
+  openHolds: HoldFactsCache;
 }

@@ -1,6 +1,7 @@
 import { type Database, newId } from '@smart-ai-hub/adapters';
 import type { Kysely } from 'kysely';
 import type { Balance } from './credits-port.js';
+import type { LedgerStatements } from './ledger-statements.js';
 
 /** A movement between a user's account and a system account: one balanced ledger transaction. */
 export interface UserPosting {
@@ -34,54 +35,46 @@ export function toBalance(row: { balance: number; held: number }): Balance {
  */
 export async function postUserTransaction(
   trx: Kysely<Database>,
+  statements: LedgerStatements,
   posting: UserPosting,
   now = Date.now(),
 ): Promise<{ transactionId: string; balance: Balance }> {
   if (!Number.isSafeInteger(posting.amount))
     throw new RangeError(`Not an amount of units: ${posting.amount}`);
   const transactionId = posting.transactionId ?? newId('ltx');
-  await trx
-    .insertInto('ledger_transactions')
-    .values({
+  await trx.executeQuery(
+    statements.insertTransaction.bind({
       id: transactionId,
       kind: posting.kind,
-      idempotency_key: posting.idempotencyKey ?? null,
-      user_id: posting.userId,
+      idempotencyKey: posting.idempotencyKey ?? null,
+      userId: posting.userId,
       reference: posting.reference ?? null,
       description: posting.description ?? null,
       metadata: posting.metadata ? JSON.stringify(posting.metadata) : null,
-      created_at: now,
-    })
-    .execute();
-  await trx
-    .insertInto('ledger_postings')
-    .values([
-      {
-        id: newId('lpo'),
-        transaction_id: transactionId,
-        account_id: posting.userAccountId,
-        amount: posting.amount,
-        created_at: now,
-      },
-      {
-        id: newId('lpo'),
-        transaction_id: transactionId,
-        account_id: posting.counterAccountId,
-        amount: -posting.amount,
-        created_at: now,
-      },
-    ])
-    .execute();
-  const release = posting.releaseHeld ?? 0;
-  const row = await trx
-    .updateTable('credit_accounts')
-    .set((eb) => ({
-      balance: eb('balance', '+', posting.amount),
-      held: eb('held', '-', release),
-      updated_at: now,
-    }))
-    .where('id', '=', posting.userAccountId)
-    .returning(['balance', 'held'])
-    .executeTakeFirstOrThrow();
+      now,
+    }),
+  );
+  await trx.executeQuery(
+    statements.insertPostings.bind({
+      userPostingId: newId('lpo'),
+      counterPostingId: newId('lpo'),
+      transactionId,
+      userAccountId: posting.userAccountId,
+      counterAccountId: posting.counterAccountId,
+      amount: posting.amount,
+      negated: -posting.amount,
+      now,
+    }),
+  );
+  const { rows } = await trx.executeQuery(
+    statements.moveBalance.bind({
+      accountId: posting.userAccountId,
+      amount: posting.amount,
+      release: posting.releaseHeld ?? 0,
+      now,
+    }),
+  );
+  const row = rows[0] as { balance: number; held: number } | undefined;
+  if (!row) throw new Error(`Ledger account ${posting.userAccountId} not found`);
   return { transactionId, balance: toBalance(row) };
 }

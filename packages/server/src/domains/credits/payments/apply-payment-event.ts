@@ -100,6 +100,7 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
       const reversal = delta < 0;
       const { balance } = await postUserTransaction(
         trx,
+        deps.statements,
         {
           kind: reversal ? (event.type.includes('dispute') ? 'dispute' : 'refund') : 'payment',
           idempotencyKey: `${event.provider}:${event.eventId}`,

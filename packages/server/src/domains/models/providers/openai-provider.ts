@@ -2,8 +2,12 @@ import type { ChatCompletion, ChatCompletionChunk } from '@smart-ai-hub/sdk';
 import OpenAI from 'openai';
 import type { ChatProvider, ProviderDeployment, ProviderFactory } from './provider.js';
 import { parseRetryAfter, UpstreamError } from './upstream-error.js';
+import { createUpstreamFetch } from './upstream-fetch.js';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
+
+/** One keep-alive pool for every OpenAI deployment's client (see `createUpstreamFetch`). */
+const upstreamFetch = createUpstreamFetch();
 
 /**
  * OpenAI, and any OpenAI-compatible server (Ollama, vLLM, OpenRouter, Groq, LM Studio, ...) by
@@ -16,6 +20,7 @@ export const openAIProvider: ProviderFactory = (deployment: ProviderDeployment):
     baseURL: deployment.baseURL ?? OPENAI_URL,
     maxRetries: 0,
     timeout: deployment.timeoutMs,
+    fetch: upstreamFetch,
   });
   return {
     async complete(request, call) {

@@ -1,0 +1,148 @@
+import { type Database, prepareQuery } from '@smart-ai-hub/adapters';
+import { type Kysely, sql } from 'kysely';
+
+type HoldStatus = 'settled' | 'released' | 'expired';
+
+/**
+ * The statements every metered request runs (place a hold; settle or release it), compiled once
+ * per database (see `prepareQuery`): building and compiling a Kysely query costs more than running
+ * it on SQLite. Each is the same SQL the query builder wrote before; only the work per call is gone.
+ */
+export function createLedgerStatements(db: Kysely<Database>) {
+  return {
+    /** `held += amount` if `balance - held >= amount`: the check and the lock in one statement. */
+    reserve: prepareQuery<Database, { accountId: string; amount: number; now: number }>(db, (db, p) =>
+      db
+        .updateTable('credit_accounts')
+        .set((eb) => ({ held: eb('held', '+', p('amount')), updated_at: p('now') }))
+        .where('id', '=', p('accountId'))
+        .where(sql<boolean>`balance - held >= ${p('amount')}`),
+    ),
+
+    insertHold: prepareQuery<
+      Database,
+      {
+        id: string;
+        accountId: string;
+        userId: string;
+        amount: number;
+        requestId: string | null;
+        metadata: string | null;
+        expiresAt: number;
+        now: number;
+      }
+    >(db, (db, p) =>
+      db.insertInto('credit_holds').values({
+        id: p('id'),
+        account_id: p('accountId'),
+        user_id: p('userId'),
+        amount: p('amount'),
+        status: 'open',
+        request_id: p('requestId'),
+        metadata: p('metadata'),
+        expires_at: p('expiresAt'),
+        created_at: p('now'),
+      }),
+    ),
+
+    /** The exactly-once transition: only the caller that finds the hold open updates a row. */
+    claimHold: prepareQuery<
+      Database,
+      { id: string; status: HoldStatus; charged: number; now: number; transactionId: string | null }
+    >(db, (db, p) =>
+      db
+        .updateTable('credit_holds')
+        .set({
+          status: p('status'),
+          settled_amount: p('charged'),
+          resolved_at: p('now'),
+          transaction_id: p('transactionId'),
+        })
+        .where('id', '=', p('id'))
+        .where('status', '=', 'open'),
+    ),
+
+    /** Gives a released hold's amount back to `available`. */
+    releaseHeld: prepareQuery<Database, { accountId: string; amount: number; now: number }>(db, (db, p) =>
+      db
+        .updateTable('credit_accounts')
+        .set((eb) => ({ held: eb('held', '-', p('amount')), updated_at: p('now') }))
+        .where('id', '=', p('accountId'))
+        .returning(['balance', 'held']),
+    ),
+
+    insertTransaction: prepareQuery<
+      Database,
+      {
+        id: string;
+        kind: string;
+        idempotencyKey: string | null;
+        userId: string;
+        reference: string | null;
+        description: string | null;
+        metadata: string | null;
+        now: number;
+      }
+    >(db, (db, p) =>
+      db.insertInto('ledger_transactions').values({
+        id: p('id'),
+        kind: p('kind'),
+        idempotency_key: p('idempotencyKey'),
+        user_id: p('userId'),
+        reference: p('reference'),
+        description: p('description'),
+        metadata: p('metadata'),
+        created_at: p('now'),
+      }),
+    ),
+
+    /** The two postings of a user transaction: `amount` to the user, `-amount` to the counter account. */
+    insertPostings: prepareQuery<
+      Database,
+      {
+        userPostingId: string;
+        counterPostingId: string;
+        transactionId: string;
+        userAccountId: string;
+        counterAccountId: string;
+        amount: number;
+        negated: number;
+        now: number;
+      }
+    >(db, (db, p) =>
+      db.insertInto('ledger_postings').values([
+        {
+          id: p('userPostingId'),
+          transaction_id: p('transactionId'),
+          account_id: p('userAccountId'),
+          amount: p('amount'),
+          created_at: p('now'),
+        },
+        {
+          id: p('counterPostingId'),
+          transaction_id: p('transactionId'),
+          account_id: p('counterAccountId'),
+          amount: p('negated'),
+          created_at: p('now'),
+        },
+      ]),
+    ),
+
+    /** Moves the user's balance projection (and releases `release` of its held amount). */
+    moveBalance: prepareQuery<Database, { accountId: string; amount: number; release: number; now: number }>(
+      db,
+      (db, p) =>
+        db
+          .updateTable('credit_accounts')
+          .set((eb) => ({
+            balance: eb('balance', '+', p('amount')),
+            held: eb('held', '-', p('release')),
+            updated_at: p('now'),
+          }))
+          .where('id', '=', p('accountId'))
+          .returning(['balance', 'held']),
+    ),
+  };
+}
+
+export type LedgerStatements = ReturnType<typeof createLedgerStatements>;
