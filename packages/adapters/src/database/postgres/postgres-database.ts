@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { HubDatabase } from '../database.js';
+import { type HubDatabase, pingDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 
@@ -49,14 +49,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
       return migrateToLatest(db);
     },
     durableTransaction: (fn) => db.transaction().execute(fn),
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { HubDatabase } from '../database.js';
+import { type HubDatabase, pingDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -66,14 +66,7 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
         }
       });
     },
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDatabase(db),
     async close() {
       await checkpointer?.stop();
       await db.destroy();

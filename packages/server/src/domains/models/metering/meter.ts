@@ -1,7 +1,7 @@
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
-import type { Balance, CreditsPort } from '../../credits/credits-port.js';
+import type { Balance, CreditsPort, HoldOutcome } from '../../credits/credits-port.js';
 import { releaseKeySpend, reserveKeySpend, settleKeySpend } from './api-key-spend.js';
 
 /** What a metered request cost, in units and tokens. */
@@ -72,26 +72,19 @@ export class Meter {
 
   /** Charges `cost` units (clamped to the hold) and releases the rest. */
   settle(cost: number, description: string, metadata?: Record<string, unknown>) {
-    this.outcome ??= (async () => {
-      const charge = Math.min(Math.max(0, cost), this.amount);
-      const outcome = await creditsOf(this.hub).settle(this.holdId, charge, { description, metadata });
-      if (this.keyReservation) {
-        await settleKeySpend(
-          this.hub,
-          this.keyReservation.keyId,
-          this.keyReservation.amount,
-          outcome.charged,
-        );
-      }
-      return { charged: outcome.charged, balance: outcome.balance };
-    })();
-    return this.outcome;
+    const charge = Math.min(Math.max(0, cost), this.amount);
+    return this.resolveOnce(() => creditsOf(this.hub).settle(this.holdId, charge, { description, metadata }));
   }
 
   /** Charges nothing. */
   release(reason: string) {
+    return this.resolveOnce(() => creditsOf(this.hub).release(this.holdId, reason));
+  }
+
+  /** Runs the first resolution only, then swaps the key's spend reservation for what was charged. */
+  private resolveOnce(resolve: () => Promise<HoldOutcome>) {
     this.outcome ??= (async () => {
-      const outcome = await creditsOf(this.hub).release(this.holdId, reason);
+      const outcome = await resolve();
       if (this.keyReservation) {
         await settleKeySpend(
           this.hub,
