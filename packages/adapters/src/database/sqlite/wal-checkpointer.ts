@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -24,10 +25,10 @@ parentPort.once('message', () => {
 `;
 
 function driverPath(): string {
-  // CommonJS build: `require`; ESM (source and build): `import.meta.resolve`.
-  return typeof require === 'function'
-    ? require.resolve('better-sqlite3')
-    : fileURLToPath(import.meta.resolve('better-sqlite3'));
+  // Resolved from this module, wherever it runs: the CommonJS build has `__filename`; ESM (source
+  // and the ESM build, where a bundler's `require` shim cannot resolve) has `import.meta.url`.
+  const from = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  return createRequire(from).resolve('better-sqlite3');
 }
 
 /**
