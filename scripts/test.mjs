@@ -31,7 +31,11 @@ if (!existsSync(outFile)) {
 }
 const results = JSON.parse(readFileSync(outFile, 'utf8'));
 const passed = results.numPassedTests ?? 0;
-const failed = (results.numFailedTests ?? 0) + (results.numFailedTestSuites ?? 0);
+// A file that failed before running any test (an import error) has no failed test to count.
+const brokenFiles = (results.testResults ?? []).filter(
+  (file) => file.status === 'failed' && !file.assertionResults?.some((t) => t.status === 'failed'),
+).length;
+const failed = (results.numFailedTests ?? 0) + brokenFiles;
 const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || run.status !== 0 || passed === 0 ? 1 : 0);

@@ -6,7 +6,8 @@ import { HubError } from '../../http/hub-error.js';
 import { createLoginThrottle } from './login-throttle.js';
 
 // A day-long window: the sliding estimate is then all but constant for the seconds a test takes.
-const limits = { perAccount: 3, perIp: 5, windowMs: 24 * 3600_000 };
+const windowMs = 24 * 3600_000;
+const limits = { perAccount: 3, perIp: 5, windowMs };
 const redisUp = await redisAvailable();
 
 async function refused(attempt: Promise<void>) {
@@ -17,7 +18,9 @@ async function refused(attempt: Promise<void>) {
   expect(error).toBeInstanceOf(HubError);
   expect((error as HubError).statusCode).toBe(429);
   expect((error as HubError).retryAfter).toBeGreaterThan(0);
-  expect((error as HubError).retryAfter).toBeLessThanOrEqual(24 * 3600);
+  // The sliding estimate still weighs the previous fixed window, so the wait can reach two windows
+  // (how close depends on where in the epoch-aligned window the test runs), never more.
+  expect((error as HubError).retryAfter).toBeLessThanOrEqual((2 * windowMs) / 1000);
 }
 
 describe('login throttling', () => {

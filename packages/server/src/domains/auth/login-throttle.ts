@@ -16,9 +16,10 @@ export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = {
 
 /**
  * Throttles password logins through the coordination port (so it holds across replicas). Every
- * attempt counts; a successful login clears the account's count. The window slides, so a lockout
- * ends at most `windowMs` after the last refused attempt: an attacker can slow an account, never
- * lock it for good.
+ * attempt counts; a successful login clears the account's count. The window slides (refused
+ * attempts are not counted), so a lockout ends at most two windows after the attempts that caused
+ * it: the sliding estimate weighs the previous fixed window too. An attacker can slow an account,
+ * never lock it for good.
  */
 export function createLoginThrottle(
   limiter: RateLimiter,
