@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { type DatabaseDialect, DatabaseNewerThanCodeError, isUniqueViolation } from './database.js';
+import type { CommitUnit as Unit } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 
 const TABLES = [
@@ -96,46 +97,52 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
       expect(found).toEqual([]);
     });
 
-    it('serializes concurrent guarded debits: 100 holds of 1 against 10 give exactly 10', async () => {
-      const accountId = await insertAccount(10);
-      const attempt = () =>
-        hub.db.transaction().execute(async (trx) => {
-          const updated = await trx
-            .updateTable('credit_accounts')
-            .set((eb) => ({ held: eb('held', '+', 1) }))
-            .where('id', '=', accountId)
-            .where(sql<boolean>`balance - held >= ${1}`)
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) !== 1) return false;
-          await trx
-            .insertInto('credit_holds')
-            .values({
-              id: newId('hold'),
-              account_id: accountId,
-              user_id: 'u',
-              amount: 1,
-              status: 'open',
-              expires_at: Date.now() + 60_000,
-              created_at: Date.now(),
-            })
-            .execute();
-          return true;
-        });
-      const results = await Promise.all(Array.from({ length: 100 }, attempt));
-      expect(results.filter(Boolean)).toHaveLength(10);
-      const account = await hub.db
-        .selectFrom('credit_accounts')
-        .select(['balance', 'held'])
-        .where('id', '=', accountId)
-        .executeTakeFirstOrThrow();
-      expect(account).toEqual({ balance: 10, held: 10 });
-      const holds = await hub.db
-        .selectFrom('credit_holds')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('account_id', '=', accountId)
-        .executeTakeFirstOrThrow();
-      expect(Number(holds.n)).toBe(10);
-    });
+    it.each([
+      ['transactions', (fn: Unit<boolean>) => hub.db.transaction().execute(fn)],
+      ['group commits', (fn: Unit<boolean>) => hub.groupCommit(fn)],
+    ])(
+      'serializes concurrent guarded debits in %s: 100 holds of 1 against 10 give exactly 10',
+      async (_, run) => {
+        const accountId = await insertAccount(10);
+        const attempt = () =>
+          run(async (trx) => {
+            const updated = await trx
+              .updateTable('credit_accounts')
+              .set((eb) => ({ held: eb('held', '+', 1) }))
+              .where('id', '=', accountId)
+              .where(sql<boolean>`balance - held >= ${1}`)
+              .executeTakeFirst();
+            if (Number(updated.numUpdatedRows) !== 1) return false;
+            await trx
+              .insertInto('credit_holds')
+              .values({
+                id: newId('hold'),
+                account_id: accountId,
+                user_id: 'u',
+                amount: 1,
+                status: 'open',
+                expires_at: Date.now() + 60_000,
+                created_at: Date.now(),
+              })
+              .execute();
+            return true;
+          });
+        const results = await Promise.all(Array.from({ length: 100 }, attempt));
+        expect(results.filter(Boolean)).toHaveLength(10);
+        const account = await hub.db
+          .selectFrom('credit_accounts')
+          .select(['balance', 'held'])
+          .where('id', '=', accountId)
+          .executeTakeFirstOrThrow();
+        expect(account).toEqual({ balance: 10, held: 10 });
+        const holds = await hub.db
+          .selectFrom('credit_holds')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('account_id', '=', accountId)
+          .executeTakeFirstOrThrow();
+        expect(Number(holds.n)).toBe(10);
+      },
+    );
 
     it('keeps every concurrent increment made inside transactions', async () => {
       const accountId = await insertAccount(0);
@@ -170,6 +177,69 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(isUniqueViolation(r.reason)).toBe(true);
+    });
+
+    it('group commit: units of one turn succeed or fail alone, and resolve once committed', async () => {
+      const tag = newId('x');
+      const insert = (trx: Parameters<Unit<void>>[0], name: string) =>
+        trx
+          .insertInto('users')
+          .values({
+            id: newId('usr'),
+            email: `${name}-${tag}@example.com`,
+            role: 'user',
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+      const results = await Promise.allSettled([
+        hub.groupCommit(async (trx) => {
+          await insert(trx, 'first');
+          return 'first done';
+        }),
+        hub.groupCommit(async (trx) => {
+          await insert(trx, 'failed');
+          throw new Error('this unit fails after writing');
+        }),
+        hub.groupCommit(async (trx) => {
+          await insert(trx, 'last');
+          return 'last done';
+        }),
+      ]);
+      expect(results).toEqual([
+        { status: 'fulfilled', value: 'first done' },
+        { status: 'rejected', reason: new Error('this unit fails after writing') },
+        { status: 'fulfilled', value: 'last done' },
+      ]);
+      const emails = await hub.db
+        .selectFrom('users')
+        .select('email')
+        .where('email', 'like', `%-${tag}@example.com`)
+        .orderBy('email')
+        .execute();
+      expect(emails.map((row) => row.email)).toEqual([`first-${tag}@example.com`, `last-${tag}@example.com`]);
+    });
+
+    it('group commit: of 20 units claiming one unique key, one wins and 19 see a unique violation', async () => {
+      const key = newId('idem');
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () =>
+          hub.groupCommit((trx) =>
+            trx
+              .insertInto('idempotency_records')
+              .values({ scope: 'g', key, request_hash: 'h', status_code: 200, response: '{}', created_at: 1 })
+              .execute(),
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(isUniqueViolation(r.reason)).toBe(true);
+      const rows = await hub.db
+        .selectFrom('idempotency_records')
+        .select('key')
+        .where('key', '=', key)
+        .execute();
+      expect(rows).toHaveLength(1);
     });
 
     it('refuses a database migrated by newer code, naming the unknown migration', async () => {

@@ -49,6 +49,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
       return migrateToLatest(db);
     },
     durableTransaction: (fn) => db.transaction().execute(fn),
+    groupCommit: (fn) => db.transaction().execute(fn),
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };

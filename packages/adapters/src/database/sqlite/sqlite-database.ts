@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type HubDatabase, pingDatabase } from '../database.js';
+import { createGroupCommit } from '../group-commit.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -54,6 +55,7 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
     db,
     dialect: 'sqlite',
     migrate: () => migrateToLatest(db),
+    groupCommit: createGroupCommit(db),
     durableTransaction(fn) {
       if (synchronous === 'full') return db.transaction().execute(fn);
       // One connection: holding it keeps other transactions from running under FULL meanwhile.

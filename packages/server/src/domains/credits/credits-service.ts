@@ -42,6 +42,7 @@ export class CreditsService implements CreditsPort {
       db: options.database.db,
       dialect: options.database.dialect,
       durableTransaction: (fn) => options.database.durableTransaction(fn),
+      groupCommit: (fn) => options.database.groupCommit(fn),
       accounts: new AccountDirectory(options.database.db),
       events: new CreditEvents(options.coordination, options.log, options.lowThreshold),
       holdTtlMs: options.holdTtlMs,

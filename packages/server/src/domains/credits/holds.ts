@@ -34,7 +34,7 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
   };
   const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
   const { reserve, insertHold } = deps.statements;
-  const available = await deps.db.transaction().execute(async (trx) => {
+  const available = await deps.groupCommit(async (trx) => {
     const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
     if (Number(reserved.numAffectedRows) !== 1) {
       const row = await trx
@@ -109,7 +109,7 @@ async function transitionHold(
 
   // The charge's ledger transaction id is chosen up front, so the claim records it in one statement.
   const transactionId = charged > 0 ? newId('ltx') : null;
-  const won = await deps.db.transaction().execute(async (trx) => {
+  const won = await deps.groupCommit(async (trx) => {
     const claimed = await trx.executeQuery(
       claimHold.bind({ id: holdId, status: resolution.status, charged, now, transactionId }),
     );

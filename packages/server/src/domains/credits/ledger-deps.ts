@@ -11,6 +11,8 @@ export interface LedgerDeps {
   dialect: DatabaseDialect;
   /** A transaction synced to disk before it resolves: for money coming in or going back out. */
   durableTransaction: HubDatabase['durableTransaction'];
+  /** A small write unit that may share its commit (holds and their resolutions: the hot path). */
+  groupCommit: HubDatabase['groupCommit'];
   accounts: AccountDirectory;
   events: CreditEvents;
   /** Default hold lifetime, ms. */
