@@ -5,6 +5,7 @@
  */
 import { startChild } from './child-process.js';
 import { runLoad } from './load.js';
+import { runOpenLoop } from './open-loop.js';
 
 const seconds = Number(process.argv[2] ?? 3);
 const upstream = await startChild('./upstream-process.ts');
@@ -26,7 +27,7 @@ const target = {
 try {
   await runLoad({ ...target, durationSeconds: 1 });
   const max = await runLoad({ ...target, durationSeconds: seconds });
-  const fixed = await runLoad({ ...target, durationSeconds: seconds, rate: 500 });
+  const fixed = await runOpenLoop({ ...target, durationSeconds: seconds, rate: 500 });
   const f = (v: number) => v.toFixed(2);
   console.log(
     `max: ${Math.round(max.rps)} req/s, p50 ${f(max.p50)} ms, p99 ${f(max.p99)} ms, failures ${max.failures}`,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditsToUnits } from '../src/domains/credits/money.js';
@@ -7,10 +7,35 @@ import { answerMemory } from './child-process.js';
 
 /**
  * The hub as the benchmark measures it, in its own process: a SQLite file in a temp folder,
- * in-memory coordination, metering on, a real user with a real API key and granted credits,
- * and OpenAI deployments pointed at the fake upstream.
+ * in-memory coordination, metering on, rate limits on (high enough never to refuse), a real user
+ * with a real API key and granted credits. `gpt-4o-mini` is served by an `openai-compatible`
+ * deployment on the fake upstream (what a self-hosted or third-party OpenAI-style server gets);
+ * `gpt-4o-mini-sdk` by an `openai` deployment on the same upstream through the official client.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+const upstream = `${process.env.UPSTREAM_URL}/v1`;
+const model = (id: string, provider: string) => ({
+  id,
+  inputPrice: 0.15,
+  outputPrice: 0.6,
+  maxOutputTokens: 16_384,
+  deployments: [
+    { id: `${provider}-${id}`, provider, model: 'gpt-4o-mini', baseURL: upstream, apiKey: 'sk-bench' },
+  ],
+});
+const configFile = join(dataDir, 'hub-config.json');
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    models: {
+      models: [model('gpt-4o-mini', 'openai-compatible'), model('gpt-4o-mini-sdk', 'openai')],
+      rateLimits: {
+        user: { requestsPerMinute: 10_000_000, tokensPerMinute: 1_000_000_000 },
+        apiKey: { requestsPerMinute: 10_000_000, tokensPerMinute: 1_000_000_000 },
+      },
+    },
+  }),
+);
 const app = await buildHubApp({
   env: {
     NODE_ENV: 'production',
@@ -18,8 +43,7 @@ const app = await buildHubApp({
     HUB_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     HUB_DATA_DIR: dataDir,
     DATABASE_URL: join(dataDir, 'hub.db'),
-    OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: `${process.env.UPSTREAM_URL}/v1`,
+    HUB_CONFIG: configFile,
     HUB_ADMIN_EMAIL: 'admin@bench.test',
     HUB_ADMIN_PASSWORD: 'bench-admin-password-123',
   },

@@ -16,7 +16,11 @@ export interface LoadOptions {
   headers: Record<string, string>;
   durationSeconds: number;
   connections: number;
-  /** Fixed total request rate (open model at that pace); unset: as fast as the target answers. */
+  /**
+   * autocannon's `overallRate`: a per-second quota each connection sends closed-loop, in a burst
+   * at the start of each second (not evenly spaced: for latency at a rate use `runOpenLoop`).
+   * Unset: as fast as the target answers.
+   */
   rate?: number;
 }
 

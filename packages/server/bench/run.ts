@@ -2,14 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child-process.js';
 import { type LoadResult, runLoad } from './load.js';
+import { runOpenLoop } from './open-loop.js';
 import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
 
 /**
  * `pnpm bench`: the gateway benchmark. Starts the fake OpenAI upstream, a bare pass-through
  * proxy and the hub, each in its own process on 127.0.0.1, and measures them side by side.
+ * Throughput: autocannon, closed-loop on 50 connections. Latency at 500 req/s: open-loop,
+ * evenly spaced arrivals timed from their scheduled send (`runOpenLoop`, which says why).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
+/** Arrivals per second of the open-loop latency runs (the "@500/s" columns and targets). */
+const FIXED_RATE = 500;
 const STREAMS_HELD = Number(process.env.BENCH_STREAMS ?? 1_000);
 
 const upstream = await startChild('./upstream-process.ts');
@@ -21,35 +26,36 @@ const hub = await startChild<{ type: 'ready'; url: string; apiKey: string }>(
   process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 );
 
-const body = JSON.stringify({
-  model: 'gpt-4o-mini',
-  max_tokens: 64,
-  messages: [{ role: 'user', content: 'Say sixteen words please' }],
-});
-const streamBody = JSON.stringify({
-  ...JSON.parse(body),
-  stream: true,
-  stream_options: { include_usage: true },
-});
+/** The request of a run, for `model` (the hub's `-sdk` model is the same upstream model through the official client). */
+const bodyFor = (model: string, stream: boolean) =>
+  JSON.stringify({
+    model,
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'Say sixteen words please' }],
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+const upstreamHeaders = { authorization: 'Bearer sk-bench' };
+const hubHeaders = { authorization: `Bearer ${hub.ready.apiKey}` };
+const hubUrl = `${hub.ready.url}/v1/chat/completions`;
 const targets = {
-  direct: { url: `${upstream.ready.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' } },
-  proxy: { url: `${proxy.ready.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' } },
-  hub: {
-    url: `${hub.ready.url}/v1/chat/completions`,
-    headers: { authorization: `Bearer ${hub.ready.apiKey}` },
+  direct: {
+    url: `${upstream.ready.url}/v1/chat/completions`,
+    headers: upstreamHeaders,
+    model: 'gpt-4o-mini',
   },
+  proxy: { url: `${proxy.ready.url}/v1/chat/completions`, headers: upstreamHeaders, model: 'gpt-4o-mini' },
+  /** `openai-compatible` deployment (undici). */
+  hub: { url: hubUrl, headers: hubHeaders, model: 'gpt-4o-mini' },
+  /** The same through an `openai` deployment (the official `openai` client). */
+  'hub (openai SDK)': { url: hubUrl, headers: hubHeaders, model: 'gpt-4o-mini-sdk' },
 };
 type Name = keyof typeof targets;
 const names = Object.keys(targets) as Name[];
 
-const results: Record<
+const results = Object.fromEntries(names.map((name) => [name, {}])) as Record<
   Name,
   { max?: LoadResult; fixed?: LoadResult; streamSeq?: StreamResult; streamConc?: StreamResult }
-> = {
-  direct: {},
-  proxy: {},
-  hub: {},
-};
+>;
 let memory:
   | {
       hubBefore: number;
@@ -63,6 +69,8 @@ let memory:
 
 try {
   for (const name of names) {
+    const body = bodyFor(targets[name].model, false);
+    const streamBody = bodyFor(targets[name].model, true);
     // Warm up (JIT, connection pools, SQLite page cache) before measuring.
     await runLoad({ ...targets[name], body, durationSeconds: 1, connections: CONNECTIONS });
     results[name].max = await runLoad({
@@ -71,12 +79,12 @@ try {
       durationSeconds: SECONDS,
       connections: CONNECTIONS,
     });
-    results[name].fixed = await runLoad({
+    results[name].fixed = await runOpenLoop({
       ...targets[name],
       body,
+      rate: FIXED_RATE,
       durationSeconds: SECONDS,
-      connections: CONNECTIONS,
-      rate: 500,
+      warmupSeconds: 1,
     });
     const stream: StreamTarget = { ...targets[name], body: streamBody };
     results[name].streamSeq = await runStreams(stream, 200, 1);
@@ -89,7 +97,7 @@ try {
   const hold = async (name: 'hub' | 'proxy') => {
     const child = name === 'hub' ? hub : proxy;
     const before = await child.ask<number>({ type: 'memory' });
-    const held = await holdStreams({ ...targets[name], body: streamBody }, STREAMS_HELD);
+    const held = await holdStreams({ ...targets[name], body: bodyFor('gpt-4o-mini', true) }, STREAMS_HELD);
     const during = await child.ask<number>({ type: 'memory' });
     await held.abort();
     return { before, during, open: held.open, failures: held.failures };
@@ -172,7 +180,7 @@ const table = [
 ].join('\n');
 const ratios = `Hub / bare proxy: throughput ${((hubRow.rps / bare.rps) * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
 const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
-const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, ${CONNECTIONS} connections, all on 127.0.0.1.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n`;
+const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second, timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { anthropicProvider } from '../anthropic/anthropic-provider.js';
 import { mockProvider } from './mock-provider.js';
+import { openAICompatibleProvider } from './openai-compatible-provider.js';
 import { openAIProvider } from './openai-provider.js';
 import type { ProviderFactory } from './provider.js';
 
@@ -7,6 +8,6 @@ import type { ProviderFactory } from './provider.js';
 export const builtInProviders: Record<string, ProviderFactory> = {
   mock: mockProvider,
   openai: openAIProvider,
-  'openai-compatible': openAIProvider,
+  'openai-compatible': openAICompatibleProvider,
   anthropic: anthropicProvider,
 };

@@ -10,9 +10,10 @@ const OPENAI_URL = 'https://api.openai.com/v1';
 const upstreamFetch = createUpstreamFetch();
 
 /**
- * OpenAI, and any OpenAI-compatible server (Ollama, vLLM, OpenRouter, Groq, LM Studio, ...) by
- * `baseURL`, through the official `openai` client. The client's own retries are off: the hub
- * retries, falls back and breaks circuits itself.
+ * OpenAI (or another server by `baseURL`) through the official `openai` client. The client's own
+ * retries are off: the hub retries, falls back and breaks circuits itself. The
+ * `openai-compatible` provider speaks the same wire without the client (see
+ * `openAICompatibleProvider`).
  */
 export const openAIProvider: ProviderFactory = (deployment: ProviderDeployment): ChatProvider => {
   const client = new OpenAI({
