@@ -7,6 +7,7 @@ export {
   isUniqueViolation,
   type MigrationReport,
 } from './database/database.js';
+export type { CommitUnit, QueryRunner } from './database/group-commit.js';
 export { type PreparedQuery, prepareQuery } from './database/prepared-query.js';
 export type * from './database/schema.js';
 export { newId } from './ids.js';

@@ -74,5 +74,8 @@ export function answer(type: string, handler: (message: Record<string, unknown>)
 
 /** In a child: the resident set size, after a GC when the process runs with --expose-gc. */
 export function answerMemory(): void {
-  answer('memory', () => process.memoryUsage().rss);
+  answer('memory', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().rss;
+  });
 }

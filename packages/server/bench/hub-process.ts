@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditsToUnits } from '../src/domains/credits/money.js';
 import { buildHubApp } from '../src/hub/build-app.js';
-import { answerMemory } from './child-process.js';
+import { answer, answerMemory } from './child-process.js';
+import { watchEventLoop } from './event-loop-watch.js';
 
 /**
  * The hub as the benchmark measures it, in its own process: a SQLite file in a temp folder,
@@ -61,6 +62,9 @@ const { key } = await apiKeys.create(user.id, { name: 'bench' });
 await credits.grant({ userId: user.id, amount: creditsToUnits(1_000_000), idempotencyKey: 'bench-grant' });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 answerMemory();
+const eventLoop = watchEventLoop();
+// `reset` before a run, `read` after it: the hub's event-loop stalls and GC pauses meanwhile.
+answer('eventLoop', (message) => (message.reset ? eventLoop.reset() : eventLoop.read()));
 process.on('SIGTERM', () => {
   void app.close().then(() => {
     rmSync(dataDir, { recursive: true, force: true });

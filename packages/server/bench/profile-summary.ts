@@ -1,14 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 /**
- * Prints the functions with the most self time in the newest `.cpuprofile` of
+ * Prints the functions with the most self time in the newest `.cpuprofile` of `$PROF_DIR`, or of
  * `bench/results/profiles/` (written by `BENCH_PROFILE=1 pnpm bench`).
  */
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
-const dir = new URL('./results/profiles/', import.meta.url);
+const dir = new URL(
+  process.env.PROF_DIR ? `file://${process.env.PROF_DIR}/` : './results/profiles/',
+  import.meta.url,
+);
 // The biggest profile is the hub's main thread (tsx's loader thread writes a small one too).
 const newest = readdirSync(dir)
   .filter((f) => f.endsWith('.cpuprofile'))

@@ -18,12 +18,12 @@ const FIXED_RATE = 500;
 const STREAMS_HELD = Number(process.env.BENCH_STREAMS ?? 1_000);
 
 const upstream = await startChild('./upstream-process.ts');
-const proxy = await startChild('./bare-proxy.ts', { UPSTREAM_URL: upstream.ready.url });
+const proxy = await startChild('./bare-proxy.ts', { UPSTREAM_URL: upstream.ready.url }, ['--expose-gc']);
 const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 const hub = await startChild<{ type: 'ready'; url: string; apiKey: string }>(
   './hub-process.ts',
   { UPSTREAM_URL: upstream.ready.url },
-  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
 );
 
 /** The request of a run, for `model` (the hub's `-sdk` model is the same upstream model through the official client). */
@@ -68,6 +68,32 @@ let memory:
   | undefined;
 
 try {
+  // First, on fresh processes: 1,000 streams held open on a slow upstream, RSS of the hub (and of
+  // the bare proxy, for scale) after a GC, before and during. (Measured after the load runs, the
+  // garbage they leave makes the delta meaningless: it came out negative.)
+  for (const name of ['proxy', 'hub'] as const)
+    await runStreams({ ...targets[name], body: bodyFor('gpt-4o-mini', true) }, 50, 5);
+  await upstream.ask({ type: 'pace', chunkDelayMs: 2_000 });
+  const hold = async (name: 'hub' | 'proxy') => {
+    const child = name === 'hub' ? hub : proxy;
+    const before = await child.ask<number>({ type: 'memory' });
+    const held = await holdStreams({ ...targets[name], body: bodyFor('gpt-4o-mini', true) }, STREAMS_HELD);
+    const during = await child.ask<number>({ type: 'memory' });
+    await held.abort();
+    return { before, during, open: held.open, failures: held.failures };
+  };
+  const proxyHold = await hold('proxy');
+  const hubHold = await hold('hub');
+  memory = {
+    hubBefore: hubHold.before,
+    hubDuring: hubHold.during,
+    proxyBefore: proxyHold.before,
+    proxyDuring: proxyHold.during,
+    open: hubHold.open,
+    failures: hubHold.failures,
+  };
+  await upstream.ask({ type: 'pace', chunkDelayMs: 0 });
+
   for (const name of names) {
     const body = bodyFor(targets[name].model, false);
     const streamBody = bodyFor(targets[name].model, true);
@@ -91,27 +117,6 @@ try {
     results[name].streamConc = await runStreams(stream, 500, 50);
     console.error(`measured ${name}`);
   }
-
-  // 1,000 streams held open on a slow upstream: RSS of the hub (and of the bare proxy, for scale).
-  await upstream.ask({ type: 'pace', chunkDelayMs: 2_000 });
-  const hold = async (name: 'hub' | 'proxy') => {
-    const child = name === 'hub' ? hub : proxy;
-    const before = await child.ask<number>({ type: 'memory' });
-    const held = await holdStreams({ ...targets[name], body: bodyFor('gpt-4o-mini', true) }, STREAMS_HELD);
-    const during = await child.ask<number>({ type: 'memory' });
-    await held.abort();
-    return { before, during, open: held.open, failures: held.failures };
-  };
-  const proxyHold = await hold('proxy');
-  const hubHold = await hold('hub');
-  memory = {
-    hubBefore: hubHold.before,
-    hubDuring: hubHold.during,
-    proxyBefore: proxyHold.before,
-    proxyDuring: proxyHold.during,
-    open: hubHold.open,
-    failures: hubHold.failures,
-  };
 } finally {
   await Promise.all([hub.stop(), proxy.stop()]);
   await upstream.stop();

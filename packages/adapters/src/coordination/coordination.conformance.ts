@@ -3,8 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Coordination, RateLimitResult, StreamEvent } from './coordination.js';
 
-/** Opens an adapter whose keys and channels all live under `keyPrefix`. */
-export type CoordinationFactory = (keyPrefix: string) => Coordination | Promise<Coordination>;
+/** Opens an adapter whose keys and channels all live under `keyPrefix` (with the adapter options given). */
+export type CoordinationFactory = (
+  keyPrefix: string,
+  options?: { streamMaxLength?: number },
+) => Coordination | Promise<Coordination>;
 
 /** What an adapter's suite may add around each test. */
 export interface ConformanceHooks {
@@ -48,9 +51,9 @@ export function describeCoordinationConformance(
     const opened: Array<{ prefix: string; coordination: Coordination }> = [];
     let hub: Coordination;
 
-    const open = async (): Promise<Coordination> => {
+    const open = async (options?: { streamMaxLength?: number }): Promise<Coordination> => {
       const prefix = `test:${randomUUID()}:`;
-      const coordination = await factory(prefix);
+      const coordination = await factory(prefix, options);
       opened.push({ prefix, coordination });
       return coordination;
     };
@@ -300,6 +303,20 @@ export function describeCoordinationConformance(
     });
 
     describe('events', () => {
+      it('keeps about the latest streamMaxLength events of a stream, dropping the oldest', async () => {
+        const capped = await open({ streamMaxLength: 10 });
+        const appended: string[] = [];
+        for (let i = 0; i < 600; i++) appended.push(await capped.events.append('busy', 'tick', { i }));
+        // A new group starts at the oldest event kept.
+        await capped.events.ensureGroup('busy', 'late');
+        const kept = await capped.events.read('busy', 'late', 'c', { count: 1_000 });
+        // Redis trims whole nodes of ~100 entries (`MAXLEN ~`); memory trims past a tenth over.
+        expect(kept.length).toBeGreaterThanOrEqual(10);
+        expect(kept.length).toBeLessThanOrEqual(200);
+        expect(ids(kept)).toEqual(appended.slice(-kept.length));
+        expect(kept.at(-1)?.data).toEqual({ i: 599 });
+      });
+
       it('appends, reads in order with their data, and acknowledges', async () => {
         await hub.events.ensureGroup('orders', 'billing');
         const data = {

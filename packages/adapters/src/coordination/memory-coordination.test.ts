@@ -4,7 +4,7 @@ import { MemoryCache } from './memory/memory-cache.js';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter.js';
 import { createMemoryCoordination } from './memory-coordination.js';
 
-describeCoordinationConformance('memory', () => createMemoryCoordination());
+describeCoordinationConformance('memory', (_, options) => createMemoryCoordination(options));
 
 describe('memory coordination on a clock of its own', () => {
   it('weighs the previous window by how much of it is still inside the sliding window', async () => {

@@ -11,6 +11,8 @@ const SWEEP_INTERVAL_MS = 30_000;
 export interface MemoryCoordinationOptions {
   /** The clock for windows, TTLs and redelivery (default `Date.now`); waits (`blockMs`) use real time. */
   now?: () => number;
+  /** Events each stream keeps (default 100,000; see `EventStream.append`). */
+  streamMaxLength?: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export function createMemoryCoordination(opts: MemoryCoordinationOptions = {}): 
   const rateLimiter = new MemoryRateLimiter(now);
   const cache = new MemoryCache(now);
   const pubsub = new MemoryPubSub();
-  const events = new MemoryEventStream(now);
+  const events = new MemoryEventStream(now, opts.streamMaxLength);
   let closed = false;
   const sweeper = setInterval(() => {
     rateLimiter.sweep();

@@ -18,7 +18,7 @@ describe.skipIf(!(await redisAvailable()))(`redis coordination at ${redisUrlForT
   describe('with a connection of its own', () => {
     describeCoordinationConformance(
       'redis (url)',
-      (keyPrefix) => createRedisCoordination({ url: redisUrlForTests, keyPrefix }),
+      (keyPrefix, options) => createRedisCoordination({ url: redisUrlForTests, keyPrefix, ...options }),
       {
         cleanup: async (keyPrefix) => {
           await deleteKeysWithPrefix(admin, keyPrefix);
@@ -30,7 +30,7 @@ describe.skipIf(!(await redisAvailable()))(`redis coordination at ${redisUrlForT
   describe('with a shared client', () => {
     describeCoordinationConformance(
       'redis (client)',
-      (keyPrefix) => createRedisCoordination({ client: admin, keyPrefix }),
+      (keyPrefix, options) => createRedisCoordination({ client: admin, keyPrefix, ...options }),
       {
         cleanup: async (keyPrefix) => {
           await deleteKeysWithPrefix(admin, keyPrefix);

@@ -21,6 +21,8 @@ export interface RedisCoordinationOptions {
   url?: string;
   /** Prepended to every key and channel (for example `hub:`), so deployments and tests never collide. */
   keyPrefix: string;
+  /** Events each stream keeps, about (`XADD MAXLEN ~`; default 100,000; see `EventStream.append`). */
+  streamMaxLength?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export function createRedisCoordination(opts: RedisCoordinationOptions): Coordin
     rateLimiter: new RedisRateLimiter(client, `${prefix}rate:`),
     cache: new RedisCache(client, `${prefix}cache:`),
     pubsub,
-    events: new RedisEventStream(client, blocking, `${prefix}stream:`),
+    events: new RedisEventStream(client, blocking, `${prefix}stream:`, opts.streamMaxLength),
     async ping() {
       if (closed) return false;
       let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { type DatabaseDialect, DatabaseNewerThanCodeError, isUniqueViolation } from './database.js';
-import type { CommitUnit as Unit } from './group-commit.js';
+import type { QueryRunner, CommitUnit as Unit } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 
 const TABLES = [
@@ -98,33 +98,36 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
     });
 
     it.each([
-      ['transactions', (fn: Unit<boolean>) => hub.db.transaction().execute(fn)],
-      ['group commits', (fn: Unit<boolean>) => hub.groupCommit(fn)],
+      ['transactions', <T>(fn: Unit<T>) => hub.db.transaction().execute(fn)],
+      ['group commits', <T>(fn: Unit<T>) => hub.groupCommit(fn)],
     ])(
       'serializes concurrent guarded debits in %s: 100 holds of 1 against 10 give exactly 10',
       async (_, run) => {
         const accountId = await insertAccount(10);
+        const debit = hub.db
+          .updateTable('credit_accounts')
+          .set((eb) => ({ held: eb('held', '+', 1) }))
+          .where('id', '=', accountId)
+          .where(sql<boolean>`balance - held >= ${1}`)
+          .compile();
         const attempt = () =>
-          run(async (trx) => {
-            const updated = await trx
-              .updateTable('credit_accounts')
-              .set((eb) => ({ held: eb('held', '+', 1) }))
-              .where('id', '=', accountId)
-              .where(sql<boolean>`balance - held >= ${1}`)
-              .executeTakeFirst();
-            if (Number(updated.numUpdatedRows) !== 1) return false;
-            await trx
-              .insertInto('credit_holds')
-              .values({
-                id: newId('hold'),
-                account_id: accountId,
-                user_id: 'u',
-                amount: 1,
-                status: 'open',
-                expires_at: Date.now() + 60_000,
-                created_at: Date.now(),
-              })
-              .execute();
+          run(async (tx) => {
+            const updated = await tx.executeQuery(debit);
+            if (Number(updated.numAffectedRows) !== 1) return false;
+            await tx.executeQuery(
+              hub.db
+                .insertInto('credit_holds')
+                .values({
+                  id: newId('hold'),
+                  account_id: accountId,
+                  user_id: 'u',
+                  amount: 1,
+                  status: 'open',
+                  expires_at: Date.now() + 60_000,
+                  created_at: Date.now(),
+                })
+                .compile(),
+            );
             return true;
           });
         const results = await Promise.all(Array.from({ length: 100 }, attempt));
@@ -181,17 +184,19 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
 
     it('group commit: units of one turn succeed or fail alone, and resolve once committed', async () => {
       const tag = newId('x');
-      const insert = (trx: Parameters<Unit<void>>[0], name: string) =>
-        trx
-          .insertInto('users')
-          .values({
-            id: newId('usr'),
-            email: `${name}-${tag}@example.com`,
-            role: 'user',
-            created_at: 1,
-            updated_at: 1,
-          })
-          .execute();
+      const insert = (tx: QueryRunner, name: string) =>
+        tx.executeQuery(
+          hub.db
+            .insertInto('users')
+            .values({
+              id: newId('usr'),
+              email: `${name}-${tag}@example.com`,
+              role: 'user',
+              created_at: 1,
+              updated_at: 1,
+            })
+            .compile(),
+        );
       const results = await Promise.allSettled([
         hub.groupCommit(async (trx) => {
           await insert(trx, 'first');
@@ -220,15 +225,58 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
       expect(emails.map((row) => row.email)).toEqual([`first-${tag}@example.com`, `last-${tag}@example.com`]);
     });
 
+    it('group commit: waits for a transaction in flight on the connection, and never joins it', async () => {
+      const tag = newId('x');
+      const user = (name: string) => ({
+        id: newId('usr'),
+        email: `${name}-${tag}@example.com`,
+        role: 'user' as const,
+        created_at: 1,
+        updated_at: 1,
+      });
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const failing = hub.db.transaction().execute(async (trx) => {
+        await trx.insertInto('users').values(user('rolled-back')).execute();
+        await gate;
+        throw new Error('this transaction rolls back');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const unit = hub.groupCommit((tx) =>
+        tx.executeQuery(hub.db.insertInto('users').values(user('kept')).compile()),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open();
+      await expect(failing).rejects.toThrow('this transaction rolls back');
+      await unit;
+      const emails = await hub.db
+        .selectFrom('users')
+        .select('email')
+        .where('email', 'like', `%-${tag}@example.com`)
+        .execute();
+      expect(emails.map((row) => row.email)).toEqual([`kept-${tag}@example.com`]);
+    });
+
     it('group commit: of 20 units claiming one unique key, one wins and 19 see a unique violation', async () => {
       const key = newId('idem');
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, () =>
-          hub.groupCommit((trx) =>
-            trx
-              .insertInto('idempotency_records')
-              .values({ scope: 'g', key, request_hash: 'h', status_code: 200, response: '{}', created_at: 1 })
-              .execute(),
+          hub.groupCommit((tx) =>
+            tx.executeQuery(
+              hub.db
+                .insertInto('idempotency_records')
+                .values({
+                  scope: 'g',
+                  key,
+                  request_hash: 'h',
+                  status_code: 200,
+                  response: '{}',
+                  created_at: 1,
+                })
+                .compile(),
+            ),
           ),
         ),
       );

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { CommitUnit } from './group-commit.js';
 import type { Database } from './schema.js';
 
 /** Which SQL engine is behind a {@link HubDatabase}. */
@@ -19,14 +20,15 @@ export interface HubDatabase {
    */
   durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
-   * Runs a small write unit (database work only) in a transaction it may share with other units.
+   * Runs a small write unit (compiled statements only, on the `tx` it is given: see `prepareQuery`)
+   * in a transaction it may share with other units.
    * SQLite: the units queued in one event-loop turn share one transaction and one commit, each in
    * its own savepoint (see `createGroupCommit`), so each still succeeds or fails alone. PostgreSQL:
    * a transaction of its own (the server already groups commits; sharing one transaction there
    * would hold row locks across units and let replicas deadlock each other).
    * Ordinary durability (not `durableTransaction`'s).
    */
-  groupCommit<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  groupCommit<T>(fn: CommitUnit<T>): Promise<T>;
   /** Brings the schema to the latest migration; refuses a database newer than this code. */
   migrate(): Promise<MigrationReport>;
   /** True when a trivial query answers (used by `/readyz`). */

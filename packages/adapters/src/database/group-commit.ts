@@ -1,8 +1,17 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
+/**
+ * What a group-commit unit runs its statements on: compiled queries only (see `prepareQuery`).
+ * A Kysely transaction is one; on SQLite the units get a lighter one (below).
+ */
+export interface QueryRunner {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
 /** One small write unit: database work only (it runs inside a transaction other units share). */
-export type CommitUnit<T> = (trx: Transaction<Database>) => Promise<T>;
+export type CommitUnit<T> = (tx: QueryRunner) => Promise<T>;
 
 interface Queued {
   fn: CommitUnit<unknown>;
@@ -12,27 +21,65 @@ interface Queued {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-const savepoint = CompiledQuery.raw('savepoint hub_unit');
-const releaseSavepoint = CompiledQuery.raw('release savepoint hub_unit');
-const rollbackToSavepoint = CompiledQuery.raw('rollback to savepoint hub_unit');
+/** The few better-sqlite3 calls the group commit needs: a statement (cached) by SQL text. */
+export interface SqliteStatements {
+  prepare(sql: string): BetterSqlite3.Statement;
+}
 
 /**
- * Group commit for a single-writer database (SQLite). Units queued in the same event-loop turn
- * run one after another in ONE transaction, each inside its own savepoint, and share its commit.
- * SQLite serializes writers anyway; what a commit costs (WAL frames for every page touched, the
- * lock) is then paid once per turn instead of once per unit. Measured on the gateway's hot path
- * (a hold, then a settle, per request), commits were the largest single cost of a request.
+ * Group commit for SQLite, the single writer. Units queued in the same event-loop turn run one
+ * after another in ONE transaction, each inside its own savepoint, and share its commit: what a
+ * commit costs (the WAL frames of every page touched) is paid once per turn instead of once per
+ * unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
+ * group holds Kysely's connection, so nothing else runs on the connection meanwhile; Kysely's
+ * per-query plumbing costs more than these statements do. Measured on the gateway's hot path (a
+ * hold, then a settle, per request), the group commit took the hub from ~870 to ~2,200 requests/s.
  *
  * Each unit succeeds or fails on its own: a unit that throws is rolled back to its savepoint and
  * its caller gets the error; the others go on. A unit's promise settles only after the shared
  * commit, so a resolved unit is committed; if the commit itself fails, every unit of the group
- * is rejected with that error (none of them is applied). A unit must only do database work on
- * `trx`: anything slow inside it would hold up the whole group.
+ * is rejected with that error (none of them is applied). A unit must only run statements on `tx`:
+ * anything slow inside it holds up the whole group and the connection.
  */
-export function createGroupCommit(db: Kysely<Database>, options: { maxUnits?: number } = {}) {
+export function createSqliteGroupCommit(
+  db: Kysely<Database>,
+  connection: BetterSqlite3.Database,
+  statements: SqliteStatements,
+  options: { maxUnits?: number } = {},
+) {
   const maxUnits = options.maxUnits ?? 256;
   const queue: Queued[] = [];
   let scheduled = false;
+
+  const control = (sql: string) => {
+    const statement = connection.prepare(sql);
+    return () => statement.run();
+  };
+  // IMMEDIATE: take the write lock up front (another process may write the file too).
+  const begin = control('begin immediate');
+  const commit = control('commit');
+  const rollback = control('rollback');
+  const savepoint = control('savepoint hub_unit');
+  const release = control('release savepoint hub_unit');
+  const rollbackToSavepoint = control('rollback to savepoint hub_unit');
+
+  /** Runs one compiled query as Kysely's SQLite driver would, without its plumbing. */
+  const execute = (query: CompiledQuery): QueryResult<unknown> => {
+    const statement = statements.prepare(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  };
+  const runner: QueryRunner = {
+    executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
+      try {
+        return Promise.resolve(execute(query) as QueryResult<R>);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
 
   const schedule = () => {
     if (scheduled) return;
@@ -46,29 +93,36 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxUnits?: nu
   };
 
   async function flush(units: Queued[]): Promise<void> {
-    if (units.length === 1) {
-      const [unit] = units as [Queued];
-      db.transaction().execute(unit.fn).then(unit.resolve, unit.reject);
-      return;
-    }
+    const alone = units.length === 1;
     const outcomes: Outcome[] = [];
     try {
-      await db.transaction().execute(async (trx) => {
-        for (const unit of units) {
-          await trx.executeQuery(savepoint);
-          try {
-            const value = await unit.fn(trx);
-            await trx.executeQuery(releaseSavepoint);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await trx.executeQuery(rollbackToSavepoint);
-            await trx.executeQuery(releaseSavepoint);
-            outcomes.push({ ok: false, error });
+      await db.connection().execute(async () => {
+        begin();
+        try {
+          for (const unit of units) {
+            if (alone) {
+              outcomes.push({ ok: true, value: await unit.fn(runner) });
+              continue;
+            }
+            savepoint();
+            try {
+              const value = await unit.fn(runner);
+              release();
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              rollbackToSavepoint();
+              release();
+              outcomes.push({ ok: false, error });
+            }
           }
+          commit();
+        } catch (error) {
+          if (connection.inTransaction) rollback();
+          throw error;
         }
       });
     } catch (error) {
-      // The shared transaction failed (its commit, or a savepoint statement): nothing was applied.
+      // The shared transaction failed (a lone unit, its commit, a savepoint): nothing was applied.
       for (const unit of units) unit.reject(error);
       return;
     }

@@ -1,4 +1,4 @@
-import type { EventStream, StreamEvent } from '../coordination.js';
+import { DEFAULT_STREAM_MAX_LENGTH, type EventStream, type StreamEvent } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 
 interface StoredEvent {
@@ -29,13 +29,20 @@ interface Log {
   lastSeq: number;
 }
 
-/** Streams with consumer groups in one process, with Redis Streams' ids and delivery rules. */
+/**
+ * Streams with consumer groups in one process, with Redis Streams' ids and delivery rules. Each
+ * stream keeps about its latest `maxLength` events: past that (plus a tenth, so trimming is
+ * amortized), the oldest are dropped; events delivered and not yet acknowledged stay pending.
+ */
 export class MemoryEventStream implements EventStream {
   readonly #logs = new Map<string, Log>();
   readonly #waiters = new Set<{ stream: string; wake: () => void }>();
   #closed = false;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly maxLength = DEFAULT_STREAM_MAX_LENGTH,
+  ) {}
 
   async append(stream: string, type: string, data: Record<string, unknown>): Promise<string> {
     const log = this.#log(stream);
@@ -45,6 +52,11 @@ export class MemoryEventStream implements EventStream {
     else log.lastSeq += 1;
     const id = `${log.lastMs}-${log.lastSeq}`;
     log.events.push({ id, type, json: JSON.stringify(data) });
+    if (log.events.length > this.maxLength + Math.ceil(this.maxLength / 10)) {
+      const dropped = log.events.length - this.maxLength;
+      log.events.splice(0, dropped);
+      for (const group of log.groups.values()) group.next = Math.max(0, group.next - dropped);
+    }
     for (const waiter of this.#waiters) if (waiter.stream === stream) waiter.wake();
     return id;
   }

@@ -1,4 +1,4 @@
-import type { EventStream, StreamEvent } from '../coordination.js';
+import { DEFAULT_STREAM_MAX_LENGTH, type EventStream, type StreamEvent } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 import type { BlockingConnections } from './blocking-connections.js';
 import type { HubRedis } from './hub-commands.js';
@@ -13,10 +13,22 @@ export class RedisEventStream implements EventStream {
     private readonly blocking: BlockingConnections,
     /** Prepended to every stream name. */
     private readonly prefix: string,
+    /** Entries each stream keeps, about: `MAXLEN ~` trims whole nodes, cheaply. */
+    private readonly maxLength = DEFAULT_STREAM_MAX_LENGTH,
   ) {}
 
   async append(stream: string, type: string, data: Record<string, unknown>): Promise<string> {
-    const id = await this.client.xadd(this.prefix + stream, '*', 'type', type, 'data', JSON.stringify(data));
+    const id = await this.client.xadd(
+      this.prefix + stream,
+      'MAXLEN',
+      '~',
+      this.maxLength,
+      '*',
+      'type',
+      type,
+      'data',
+      JSON.stringify(data),
+    );
     return id as string;
   }
 

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
 import { credits } from './0002-credits.js';
 import { notifications } from './0003-notifications.js';
+import { leanLedgerIndexes } from './0004-lean-ledger-indexes.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new migration gets the next
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-credits': credits,
   '0003-notifications': notifications,
+  '0004-lean-ledger-indexes': leanLedgerIndexes,
 };

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type HubDatabase, pingDatabase } from '../database.js';
-import { createGroupCommit } from '../group-commit.js';
+import { createSqliteGroupCommit } from '../group-commit.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -48,14 +48,13 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
       : undefined;
   // The worker checkpoints; this connection only steps in past ~40 MB of WAL (default: ~4 MB).
   if (checkpointer) connection.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
-  });
+  const statements = withStatementCache(connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return {
     db,
     dialect: 'sqlite',
     migrate: () => migrateToLatest(db),
-    groupCommit: createGroupCommit(db),
+    groupCommit: createSqliteGroupCommit(db, connection, statements),
     durableTransaction(fn) {
       if (synchronous === 'full') return db.transaction().execute(fn);
       // One connection: holding it keeps other transactions from running under FULL meanwhile.

@@ -33,15 +33,12 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
     expiresAt: now + (input.ttlMs ?? deps.holdTtlMs),
   };
   const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
-  const { reserve, insertHold } = deps.statements;
+  const { reserve, insertHold, readBalance } = deps.statements;
   const available = await deps.groupCommit(async (trx) => {
     const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
     if (Number(reserved.numAffectedRows) !== 1) {
-      const row = await trx
-        .selectFrom('credit_accounts')
-        .select(['balance', 'held'])
-        .where('id', '=', accountId)
-        .executeTakeFirstOrThrow();
+      const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
+      const row = rows[0] as { balance: number; held: number };
       return row.balance - row.held;
     }
     await trx.executeQuery(

@@ -62,6 +62,11 @@ export function createLedgerStatements(db: Kysely<Database>) {
         .where('status', '=', 'open'),
     ),
 
+    /** An account's balance and held amount. */
+    readBalance: prepareQuery<Database, { accountId: string }>(db, (db, p) =>
+      db.selectFrom('credit_accounts').select(['balance', 'held']).where('id', '=', p('accountId')),
+    ),
+
     /** Gives a released hold's amount back to `available`. */
     releaseHeld: prepareQuery<Database, { accountId: string; amount: number; now: number }>(db, (db, p) =>
       db

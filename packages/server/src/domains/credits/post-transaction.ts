@@ -1,5 +1,4 @@
-import { type Database, newId } from '@smart-ai-hub/adapters';
-import type { Kysely } from 'kysely';
+import { newId, type QueryRunner } from '@smart-ai-hub/adapters';
 import type { Balance } from './credits-port.js';
 import type { LedgerStatements } from './ledger-statements.js';
 
@@ -34,7 +33,7 @@ export function toBalance(row: { balance: number; held: number }): Balance {
  * wait on one row). Resolves with the user's balance after the movement.
  */
 export async function postUserTransaction(
-  trx: Kysely<Database>,
+  trx: QueryRunner,
   statements: LedgerStatements,
   posting: UserPosting,
   now = Date.now(),

@@ -7,7 +7,12 @@ import type { ServerResponse } from 'node:http';
 export class SseWriter {
   constructor(private readonly res: ServerResponse) {}
 
-  /** Sends status 200 and the SSE headers (plus `extra`). */
+  private wrote = false;
+
+  /**
+   * Sends status 200 and the SSE headers (plus `extra`): with the first event when it comes in
+   * this event-loop turn (one write, one packet, sooner on the wire), on their own at its end.
+   */
   open(extra: Record<string, string | number | string[] | undefined>): void {
     this.res.writeHead(200, {
       ...extra,
@@ -16,7 +21,9 @@ export class SseWriter {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    this.res.flushHeaders();
+    setImmediate(() => {
+      if (!this.wrote && !this.closed) this.res.flushHeaders();
+    });
   }
 
   get closed(): boolean {
@@ -26,6 +33,7 @@ export class SseWriter {
   /** Writes one `data:` frame; resolves once the socket can take more. */
   async data(payload: string): Promise<void> {
     if (this.closed) return;
+    this.wrote = true;
     if (!this.res.write(`data: ${payload}\n\n`)) {
       await new Promise<void>((resolve) => {
         const done = () => {
