@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 /** What stalled a process's event loop during a run (ms). */
 export interface EventLoopReport {
-  /** Event-loop delay percentiles, sampled every millisecond. */
+  /** How long a 1 ms timer took (ms): 1 when nothing blocks the loop; percentiles over the window. */
   delayP50: number;
   delayP99: number;
   delayMax: number;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child-process.js';
+import type { EventLoopReport } from './event-loop-watch.js';
 import { type LoadResult, runLoad } from './load.js';
 import { runOpenLoop } from './open-loop.js';
 import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
@@ -67,6 +68,9 @@ let memory:
     }
   | undefined;
 
+/** The hub's own stalls during its @500/s run: what of its p99 is the hub, what the machine. */
+let hubEventLoop: EventLoopReport | undefined;
+
 try {
   // First, on fresh processes: 1,000 streams held open on a slow upstream, RSS of the hub (and of
   // the bare proxy, for scale) after a GC, before and during. (Measured after the load runs, the
@@ -105,6 +109,7 @@ try {
       durationSeconds: SECONDS,
       connections: CONNECTIONS,
     });
+    if (name === 'hub') await hub.ask({ type: 'eventLoop', reset: true });
     results[name].fixed = await runOpenLoop({
       ...targets[name],
       body,
@@ -112,6 +117,7 @@ try {
       durationSeconds: SECONDS,
       warmupSeconds: 1,
     });
+    if (name === 'hub') hubEventLoop = await hub.ask<EventLoopReport>({ type: 'eventLoop' });
     const stream: StreamTarget = { ...targets[name], body: streamBody };
     results[name].streamSeq = await runStreams(stream, 200, 1);
     results[name].streamConc = await runStreams(stream, 500, 50);
@@ -185,13 +191,16 @@ const table = [
 ].join('\n');
 const ratios = `Hub / bare proxy: throughput ${((hubRow.rps / bare.rps) * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
 const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
-const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second, timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n`;
+const eventLoop = hubEventLoop
+  ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
+  : '';
+const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second, timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL('latest.md', outDir), markdown);
 writeFileSync(
   new URL('latest.json', outDir),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rows, memory, targets: targetsMet }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rows, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);
