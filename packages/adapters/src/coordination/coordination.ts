@@ -74,9 +74,6 @@ export interface StreamEvent {
   deliveries: number;
 }
 
-/** How many events a stream keeps by default (see {@link EventStream.append}). */
-export const DEFAULT_STREAM_MAX_LENGTH = 100_000;
-
 /**
  * A durable, append-only event stream with consumer groups: each event is delivered to one
  * consumer per group; an event not acknowledged within `claimAfterMs` is delivered again
@@ -85,9 +82,10 @@ export const DEFAULT_STREAM_MAX_LENGTH = 100_000;
 export interface EventStream {
   /**
    * Appends an event; resolves with its id. Streams are capped: each keeps about its latest
-   * `streamMaxLength` events (an adapter option, default {@link DEFAULT_STREAM_MAX_LENGTH}), the
-   * oldest dropped first (Redis' `MAXLEN ~`), so a stream nobody reads cannot grow forever. A group
-   * that falls further behind than the cap misses what was dropped.
+   * `streamMaxLength` events (an adapter option; Redis 100,000, memory 10,000 by default), the
+   * oldest dropped first (Redis' `MAXLEN ~`), so a stream nobody reads cannot grow forever (every
+   * metered request appends one). A group that falls further behind than the cap misses what was
+   * dropped.
    */
   append(stream: string, type: string, data: Record<string, unknown>): Promise<string>;
   /** Creates the group if absent; a new group starts at the stream's beginning. */

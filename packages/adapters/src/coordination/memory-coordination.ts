@@ -11,7 +11,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export interface MemoryCoordinationOptions {
   /** The clock for windows, TTLs and redelivery (default `Date.now`); waits (`blockMs`) use real time. */
   now?: () => number;
-  /** Events each stream keeps (default 100,000; see `EventStream.append`). */
+  /** Events each stream keeps (default 10,000; see `EventStream.append`). */
   streamMaxLength?: number;
 }
 

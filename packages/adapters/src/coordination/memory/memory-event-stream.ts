@@ -1,4 +1,4 @@
-import { DEFAULT_STREAM_MAX_LENGTH, type EventStream, type StreamEvent } from '../coordination.js';
+import type { EventStream, StreamEvent } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 
 interface StoredEvent {
@@ -41,7 +41,8 @@ export class MemoryEventStream implements EventStream {
 
   constructor(
     private readonly now: () => number,
-    private readonly maxLength = DEFAULT_STREAM_MAX_LENGTH,
+    /** The consumers are in this process and keep up; ~400 bytes an event stay in its heap. */
+    private readonly maxLength = 10_000,
   ) {}
 
   async append(stream: string, type: string, data: Record<string, unknown>): Promise<string> {

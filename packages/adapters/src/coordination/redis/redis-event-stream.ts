@@ -1,4 +1,4 @@
-import { DEFAULT_STREAM_MAX_LENGTH, type EventStream, type StreamEvent } from '../coordination.js';
+import type { EventStream, StreamEvent } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 import type { BlockingConnections } from './blocking-connections.js';
 import type { HubRedis } from './hub-commands.js';
@@ -14,7 +14,7 @@ export class RedisEventStream implements EventStream {
     /** Prepended to every stream name. */
     private readonly prefix: string,
     /** Entries each stream keeps, about: `MAXLEN ~` trims whole nodes, cheaply. */
-    private readonly maxLength = DEFAULT_STREAM_MAX_LENGTH,
+    private readonly maxLength = 100_000,
   ) {}
 
   async append(stream: string, type: string, data: Record<string, unknown>): Promise<string> {

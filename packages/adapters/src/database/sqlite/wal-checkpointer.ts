@@ -35,9 +35,14 @@ function driverPath(): string {
  * Moves WAL checkpoints off the event loop. With `synchronous = NORMAL`, SQLite syncs the WAL and
  * the database file on every checkpoint, which the writing connection otherwise runs itself every
  * ~1,000 pages, blocking every request behind two fsyncs. A worker thread with its own connection
- * checkpoints every `intervalMs` instead; the main connection keeps a far larger automatic
- * checkpoint as a backstop should the worker fall behind. Durability is unchanged: commits are in
- * the WAL either way.
+ * checkpoints every `intervalMs` (default 100) instead; the main connection keeps a far larger
+ * automatic checkpoint as a backstop should the worker fall behind. Durability is unchanged:
+ * commits are in the WAL either way.
+ *
+ * Often and small beats rare and big: while a checkpoint's sync writes back, the main thread's
+ * next WAL write can wait on it, stalling the event loop. Measured at 500 metered requests/s on
+ * this project's virtual disk (~50 KB of WAL per request), the hub's p99 was 12-18 ms with a
+ * checkpoint every 500 ms, 31-40 ms every 5 s, 5-12 ms every 100 ms (and 4-5 ms on tmpfs).
  */
 export function startWalCheckpointer(
   filename: string,
@@ -50,7 +55,7 @@ export function startWalCheckpointer(
     workerData: {
       driver: driverPath(),
       filename,
-      intervalMs: options.intervalMs ?? 500,
+      intervalMs: options.intervalMs ?? 100,
       busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     },
   });
