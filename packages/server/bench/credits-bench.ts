@@ -1,8 +1,9 @@
 /**
  * Hold+settle pairs per second through the credits service, on the real storage configurations:
  * SQLite as a file in a temporary folder (WAL, synchronous NORMAL, as the appliance runs it) and
- * PostgreSQL (a database of its own, dropped after). Sequential, then 32 concurrent workers, each
- * pair = `hold` (guarded update + hold row) then `settle` (guarded transition + postings).
+ * PostgreSQL (a database of its own, dropped after). Sequential, then 32 concurrent workers (a
+ * user each, then all on one user's account), each pair = `hold` (hold row + guarded update) then
+ * `settle` (guarded transition + postings).
  *
  *   pnpm exec tsx --conditions=source bench/credits-bench.ts [pairs=2000]
  *
@@ -15,7 +16,6 @@ import { join } from 'node:path';
 import {
   createDatabase,
   createMemoryCoordination,
-  type DatabaseDialect,
   type HubDatabase,
   newId,
 } from '@smart-ai-hub/adapters';
@@ -35,7 +35,7 @@ interface Row {
   ledger: string;
 }
 
-async function measure(database: HubDatabase, dialect: DatabaseDialect, label: string): Promise<Row[]> {
+async function measure(database: HubDatabase, label: string): Promise<Row[]> {
   const coordination = createMemoryCoordination();
   const credits = new CreditsService({
     database,
@@ -60,9 +60,11 @@ async function measure(database: HubDatabase, dialect: DatabaseDialect, label: s
     await credits.settle(hold.id, 1_234);
   };
   const rows: Row[] = [];
-  for (const [mode, workers] of [
-    ['sequential', 1],
-    [`concurrency ${CONCURRENCY}`, CONCURRENCY],
+  for (const [mode, workers, oneUser] of [
+    ['sequential', 1, false],
+    [`concurrency ${CONCURRENCY}, a user each`, CONCURRENCY, false],
+    // One busy user (every request of one API key): every pair waits on the same account row.
+    [`concurrency ${CONCURRENCY}, one user`, CONCURRENCY, true],
   ] as const) {
     let next = 0;
     const started = performance.now();
@@ -70,7 +72,7 @@ async function measure(database: HubDatabase, dialect: DatabaseDialect, label: s
       Array.from({ length: workers }, async (_, w) => {
         while (next < PAIRS) {
           next++;
-          await pair(users[w]!);
+          await pair(users[oneUser ? 0 : w]!);
         }
       }),
     );
@@ -95,7 +97,7 @@ async function main() {
   try {
     const sqlite = await createDatabase(join(dir, 'hub.db'));
     await sqlite.migrate();
-    rows.push(...(await measure(sqlite, 'sqlite', 'SQLite file (WAL, NORMAL)')));
+    rows.push(...(await measure(sqlite, 'SQLite file (WAL, NORMAL)')));
     await sqlite.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -103,7 +105,7 @@ async function main() {
   if (await postgresAvailable()) {
     const postgres = await createTestDatabase('postgres');
     try {
-      rows.push(...(await measure(postgres, 'postgres', 'PostgreSQL (pool 20)')));
+      rows.push(...(await measure(postgres, 'PostgreSQL (pool 20)')));
     } finally {
       await postgres.close();
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, deleteKeysWithPrefix, redisUrlForTests } from '@smart-ai-hub/adapters/testing';
+import { Redis } from 'ioredis';
 import { creditsToUnits } from '../src/domains/credits/money.js';
 import { buildHubApp } from '../src/hub/build-app.js';
 import { answer, answerMemory } from './child-process.js';
@@ -14,6 +16,10 @@ import { watchEventLoop } from './event-loop-watch.js';
  * `gpt-4o-mini-sdk` by an `openai` deployment on the same upstream through the official client.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+// `BENCH_STORAGE=postgres`: a fresh PostgreSQL database (dropped at the end) and Redis, the scaled
+// configuration, instead of SQLite and in-memory coordination.
+const scaled = process.env.BENCH_STORAGE === 'postgres' ? await createTestDatabase('postgres') : undefined;
+const redisPrefix = `bench:${process.pid}:`;
 const upstream = `${process.env.UPSTREAM_URL}/v1`;
 const model = (id: string, provider: string) => ({
   id,
@@ -43,7 +49,10 @@ const app = await buildHubApp({
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     HUB_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     HUB_DATA_DIR: dataDir,
-    DATABASE_URL: join(dataDir, 'hub.db'),
+    DATABASE_URL: scaled?.url ?? join(dataDir, 'hub.db'),
+    ...(scaled
+      ? { REDIS_URL: redisUrlForTests, REDIS_KEY_PREFIX: redisPrefix, DATABASE_POOL_SIZE: '20' }
+      : {}),
     HUB_CONFIG: configFile,
     HUB_ADMIN_EMAIL: 'admin@bench.test',
     HUB_ADMIN_PASSWORD: 'bench-admin-password-123',
@@ -66,7 +75,13 @@ const eventLoop = watchEventLoop();
 // `reset` before a run, `read` after it: the hub's event-loop stalls and GC pauses meanwhile.
 answer('eventLoop', (message) => (message.reset ? eventLoop.reset() : eventLoop.read()));
 process.on('SIGTERM', () => {
-  void app.close().then(() => {
+  void app.close().then(async () => {
+    if (scaled) {
+      await scaled.drop();
+      const redis = new Redis(redisUrlForTests);
+      await deleteKeysWithPrefix(redis, redisPrefix);
+      await redis.quit();
+    }
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });

@@ -11,8 +11,13 @@ import { holdStreams, runStreams, type StreamResult, type StreamTarget } from '.
  * proxy and the hub, each in its own process on 127.0.0.1, and measures them side by side.
  * Throughput: autocannon, closed-loop on 50 connections. Latency at 500 req/s: open-loop,
  * evenly spaced arrivals timed from their scheduled send (`runOpenLoop`, which says why).
+ * `BENCH_STORAGE=postgres pnpm bench` runs the hub on PostgreSQL + Redis instead (results in
+ * `results/latest-postgres-redis.md`).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** `BENCH_STORAGE=postgres`: the hub on a fresh PostgreSQL database and Redis (see hub-process.ts). */
+const scaled = process.env.BENCH_STORAGE === 'postgres';
+const resultName = scaled ? 'latest-postgres-redis' : 'latest';
 const CONNECTIONS = 50;
 /** Arrivals per second of the open-loop latency runs (the "@500/s" columns and targets). */
 const FIXED_RATE = 500;
@@ -195,13 +200,13 @@ const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}:
 const eventLoop = hubEventLoop
   ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
   : '';
-const markdown = `# Gateway benchmark\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
+const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
-writeFileSync(new URL('latest.md', outDir), markdown);
+writeFileSync(new URL(`${resultName}.md`, outDir), markdown);
 writeFileSync(
-  new URL('latest.json', outDir),
+  new URL(`${resultName}.json`, outDir),
   `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rows, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);

@@ -16,17 +16,19 @@ export interface HubDatabase {
    * Runs `fn` in a transaction whose commit is on disk before this resolves, even where ordinary
    * commits are only crash-safe (SQLite with `synchronous = NORMAL`: this one commits with FULL).
    * For money entering or leaving the hub (payments, grants, refunds). On PostgreSQL every commit
-   * is durable and this is a plain transaction.
+   * is durable by default and this is a plain transaction.
    */
   durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
    * Runs a small write unit (compiled statements only, on the `tx` it is given: see `prepareQuery`)
    * in a transaction it may share with other units.
    * SQLite: the units queued in one event-loop turn share one transaction and one commit, each in
-   * its own savepoint (see `createGroupCommit`), so each still succeeds or fails alone. PostgreSQL:
+   * its own savepoint (see `createSqliteGroupCommit`), so each still succeeds or fails alone. PostgreSQL:
    * a transaction of its own (the server already groups commits; sharing one transaction there
-   * would hold row locks across units and let replicas deadlock each other).
-   * Ordinary durability (not `durableTransaction`'s).
+   * would hold row locks across units and let replicas deadlock each other), committed without
+   * waiting for the WAL flush (`synchronous_commit = off`). Ordinary durability on both: a crash
+   * of the machine (SQLite) or of the server (PostgreSQL) may lose the last moments of these
+   * commits, never corrupt; money entering or leaving the hub uses `durableTransaction`.
    */
   groupCommit<T>(fn: CommitUnit<T>): Promise<T>;
   /** Brings the schema to the latest migration; refuses a database newer than this code. */

@@ -17,10 +17,17 @@ function assertUnits(name: string, value: number, min: number): void {
   }
 }
 
+/** Thrown inside a hold's unit to roll back its row when the guarded update refused. */
+class Refused {
+  constructor(readonly available: number) {}
+}
+
 /**
  * Reserves `amount` units with one guarded update (`held += amount where balance - held >= amount`):
  * the `where` is both the check and the lock, so concurrent holds never overdraw, and a negative
- * balance (after a refund) refuses every hold.
+ * balance (after a refund) refuses every hold. The hold's row is written first and the account
+ * row last, so the account's lock (the one every request of a busy user waits on) is held only
+ * from that update to the commit; a refused update rolls the row back.
  */
 export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<CreditHold> {
   assertUnits('amount', input.amount, 1);
@@ -34,30 +41,31 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
   };
   const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
   const { reserve, insertHold, readBalance } = deps.statements;
-  const available = await deps.groupCommit(async (trx) => {
-    const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
-    if (Number(reserved.numAffectedRows) !== 1) {
-      const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
-      const row = rows[0] as { balance: number; held: number };
-      return row.balance - row.held;
-    }
-    await trx.executeQuery(
-      insertHold.bind({
-        id: hold.id,
-        accountId,
-        userId: input.userId,
-        amount: input.amount,
-        requestId: input.requestId ?? null,
-        metadata,
-        expiresAt: hold.expiresAt,
-        now,
-      }),
-    );
-    return null;
-  });
-  if (available !== null) {
+  try {
+    await deps.groupCommit(async (trx) => {
+      await trx.executeQuery(
+        insertHold.bind({
+          id: hold.id,
+          accountId,
+          userId: input.userId,
+          amount: input.amount,
+          requestId: input.requestId ?? null,
+          metadata,
+          expiresAt: hold.expiresAt,
+          now,
+        }),
+      );
+      const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
+      if (Number(reserved.numAffectedRows) !== 1) {
+        const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
+        const row = rows[0] as { balance: number; held: number };
+        throw new Refused(row.balance - row.held);
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
     const required = unitsToCredits(input.amount);
-    const have = unitsToCredits(available);
+    const have = unitsToCredits(error.available);
     throw new HubError(
       402,
       'insufficient_credits',
