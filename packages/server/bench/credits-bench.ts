@@ -13,12 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createDatabase,
-  createMemoryCoordination,
-  type HubDatabase,
-  newId,
-} from '@smart-ai-hub/adapters';
+import { createDatabase, createMemoryCoordination, type HubDatabase, newId } from '@smart-ai-hub/adapters';
 import { createTestDatabase, postgresAvailable } from '@smart-ai-hub/adapters/testing';
 import pino from 'pino';
 import { CreditsService } from '../src/domains/credits/credits-service.js';

@@ -7,11 +7,21 @@ import type { HubDatabase } from './database.js';
  */
 export async function createDatabase(
   url: string,
-  options: { poolSize?: number; schema?: string; sqliteSynchronous?: 'normal' | 'full' } = {},
+  options: {
+    poolSize?: number;
+    schema?: string;
+    sqliteSynchronous?: 'normal' | 'full';
+    postgresSynchronousCommit?: 'off' | 'on';
+  } = {},
 ): Promise<HubDatabase> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const { createPostgresDatabase } = await import('./postgres/postgres-database.js');
-    return createPostgresDatabase({ connectionString: url, max: options.poolSize, schema: options.schema });
+    return createPostgresDatabase({
+      connectionString: url,
+      max: options.poolSize,
+      schema: options.schema,
+      synchronousCommit: options.postgresSynchronousCommit,
+    });
   }
   const { createSqliteDatabase } = await import('./sqlite/sqlite-database.js');
   return createSqliteDatabase({

@@ -225,6 +225,22 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
       expect(emails.map((row) => row.email)).toEqual([`first-${tag}@example.com`, `last-${tag}@example.com`]);
     });
 
+    it('commits ordinary writes without waiting for a flush, and durable transactions with one', async () => {
+      const setting = async (db: Pick<typeof hub.db, 'executeQuery'>) => {
+        const query =
+          dialect === 'postgres'
+            ? sql<{ value: string }>`select current_setting('synchronous_commit') as value`
+            : sql<{ value: string }>`select synchronous as value from pragma_synchronous`;
+        const { rows } = await db.executeQuery(query.compile(hub.db));
+        return String(rows[0]?.value);
+      };
+      // SQLite: 1 = NORMAL, 2 = FULL. PostgreSQL: off / on.
+      const [ordinary, durable] = dialect === 'postgres' ? ['off', 'on'] : ['1', '2'];
+      expect(await setting(hub.db)).toBe(ordinary);
+      expect(await hub.durableTransaction((trx) => setting(trx))).toBe(durable);
+      expect(await setting(hub.db)).toBe(ordinary);
+    });
+
     it('group commit: waits for a transaction in flight on the connection, and never joins it', async () => {
       const tag = newId('x');
       const user = (name: string) => ({

@@ -15,8 +15,8 @@ export interface HubDatabase {
   /**
    * Runs `fn` in a transaction whose commit is on disk before this resolves, even where ordinary
    * commits are only crash-safe (SQLite with `synchronous = NORMAL`: this one commits with FULL).
-   * For money entering or leaving the hub (payments, grants, refunds). On PostgreSQL every commit
-   * is durable by default and this is a plain transaction.
+   * For money entering or leaving the hub (payments, grants, refunds). On PostgreSQL (whose
+   * ordinary commits do not wait for the WAL flush) this one does.
    */
   durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
@@ -25,10 +25,9 @@ export interface HubDatabase {
    * SQLite: the units queued in one event-loop turn share one transaction and one commit, each in
    * its own savepoint (see `createSqliteGroupCommit`), so each still succeeds or fails alone. PostgreSQL:
    * a transaction of its own (the server already groups commits; sharing one transaction there
-   * would hold row locks across units and let replicas deadlock each other), committed without
-   * waiting for the WAL flush (`synchronous_commit = off`). Ordinary durability on both: a crash
-   * of the machine (SQLite) or of the server (PostgreSQL) may lose the last moments of these
-   * commits, never corrupt; money entering or leaving the hub uses `durableTransaction`.
+   * would hold row locks across units and let replicas deadlock each other). Ordinary durability
+   * on both: a crash of the machine (SQLite) or of the server (PostgreSQL) may lose the last
+   * moments of these commits, never corrupt; money entering or leaving uses `durableTransaction`.
    */
   groupCommit<T>(fn: CommitUnit<T>): Promise<T>;
   /** Brings the schema to the latest migration; refuses a database newer than this code. */

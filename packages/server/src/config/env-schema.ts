@@ -26,6 +26,7 @@ export const envSchema = z.object({
    * grants are always synced to disk) or `full` (every commit synced: ~4 ms each, far slower metering).
    */
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  POSTGRES_SYNCHRONOUS_COMMIT: z.enum(['off', 'on']).default('off'),
   /** Pool size for PostgreSQL. */
   DATABASE_POOL_SIZE: positiveInt.default(10),
   REDIS_URL: url(['redis', 'rediss']),

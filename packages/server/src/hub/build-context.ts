@@ -31,6 +31,7 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
     database = await createDatabase(config.env.DATABASE_URL, {
       poolSize: config.env.DATABASE_POOL_SIZE,
       sqliteSynchronous: config.env.SQLITE_SYNCHRONOUS,
+      postgresSynchronousCommit: config.env.POSTGRES_SYNCHRONOUS_COMMIT,
     });
     closers.push(() => database.close());
   }

@@ -11,16 +11,23 @@ export interface PostgresDatabaseOptions {
   max?: number;
   /** A schema to use instead of `public` (tests give each run its own). Created if absent. */
   schema?: string;
+  /**
+   * `synchronous_commit` of ordinary commits (default `off`: see below); `durableTransaction`
+   * always waits for the flush.
+   */
+  synchronousCommit?: 'off' | 'on';
 }
 
 /**
- * Ordinary (not durable) commits: the server acknowledges before the WAL is flushed. A server
- * crash may lose the last moments of such commits, never corrupt anything: the same promise as
- * SQLite's `synchronous = NORMAL`. What it buys: a transaction on a hot row (one user's account,
- * every request of one busy API key) releases its lock without waiting for a disk flush, so such
- * requests no longer queue one flush apart.
+ * Commits are ordinary by default (`synchronous_commit = off` for the pool's sessions): the
+ * server acknowledges before the WAL is flushed. A server crash may lose the last moments of such
+ * commits, never corrupt anything: the same promise as SQLite's `synchronous = NORMAL`.
+ * `durableTransaction` (money entering or leaving the hub) waits for the flush. What it buys: a
+ * write on a hot row (one user's account, every request of one busy API key) releases its lock
+ * without waiting for a disk flush. Measured with 32 concurrent hold+settle pairs on one account
+ * (as single statements): ~790 pairs/s waiting for each flush, ~2,000 without.
  */
-const ORDINARY_COMMIT = CompiledQuery.raw('set local synchronous_commit = off');
+const DURABLE_COMMIT = CompiledQuery.raw('set local synchronous_commit = on');
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -47,7 +54,10 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types: types as pg.CustomTypesConfig,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    options: [
+      `-c synchronous_commit=${options.synchronousCommit ?? 'off'}`,
+      ...(options.schema ? [`-c search_path=${options.schema}`] : []),
+    ].join(' '),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -57,12 +67,12 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
       if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
       return migrateToLatest(db);
     },
-    durableTransaction: (fn) => db.transaction().execute(fn),
-    groupCommit: (fn) =>
+    durableTransaction: (fn) =>
       db.transaction().execute(async (trx) => {
-        await trx.executeQuery(ORDINARY_COMMIT);
+        await trx.executeQuery(DURABLE_COMMIT);
         return fn(trx);
       }),
+    groupCommit: (fn) => db.transaction().execute(fn),
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };

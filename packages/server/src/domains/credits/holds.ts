@@ -5,6 +5,7 @@ import type { CreditHold, HoldInput, HoldOutcome, SettleDetails } from './credit
 import type { HoldFacts } from './hold-facts.js';
 import type { LedgerDeps } from './ledger-deps.js';
 import { unitsToCredits } from './money.js';
+import { pgPlaceHold, pgResolveHold } from './pg-hot-path.js';
 import { postUserTransaction, toBalance } from './post-transaction.js';
 
 function assertUnits(name: string, value: number, min: number): void {
@@ -27,7 +28,8 @@ class Refused {
  * the `where` is both the check and the lock, so concurrent holds never overdraw, and a negative
  * balance (after a refund) refuses every hold. The hold's row is written first and the account
  * row last, so the account's lock (the one every request of a busy user waits on) is held only
- * from that update to the commit; a refused update rolls the row back.
+ * from that update to the commit; a refused update rolls the row back. On PostgreSQL all of it is
+ * one statement (`pg-hot-path.ts`); on SQLite a group-commit unit.
  */
 export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<CreditHold> {
   assertUnits('amount', input.amount, 1);
@@ -41,27 +43,32 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
   };
   const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
   const { reserve, insertHold, readBalance } = deps.statements;
+  const row = {
+    id: hold.id,
+    accountId,
+    userId: input.userId,
+    amount: input.amount,
+    requestId: input.requestId ?? null,
+    metadata,
+    expiresAt: hold.expiresAt,
+    now,
+  };
   try {
-    await deps.groupCommit(async (trx) => {
-      await trx.executeQuery(
-        insertHold.bind({
-          id: hold.id,
-          accountId,
-          userId: input.userId,
-          amount: input.amount,
-          requestId: input.requestId ?? null,
-          metadata,
-          expiresAt: hold.expiresAt,
-          now,
-        }),
-      );
-      const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
-      if (Number(reserved.numAffectedRows) !== 1) {
-        const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
-        const row = rows[0] as { balance: number; held: number };
-        throw new Refused(row.balance - row.held);
-      }
-    });
+    if (deps.dialect === 'postgres') {
+      const { rows } = await deps.db.executeQuery(pgPlaceHold(row));
+      const result = rows[0]!;
+      if (Number(result.placed) !== 1) throw new Refused(result.balance - result.held);
+    } else {
+      await deps.groupCommit(async (trx) => {
+        await trx.executeQuery(insertHold.bind(row));
+        const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
+        if (Number(reserved.numAffectedRows) !== 1) {
+          const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
+          const account = rows[0] as { balance: number; held: number };
+          throw new Refused(account.balance - account.held);
+        }
+      });
+    }
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     const required = unitsToCredits(input.amount);
@@ -114,41 +121,68 @@ async function transitionHold(
 
   // The charge's ledger transaction id is chosen up front, so the claim records it in one statement.
   const transactionId = charged > 0 ? newId('ltx') : null;
-  const won = await deps.groupCommit(async (trx) => {
-    const claimed = await trx.executeQuery(
-      claimHold.bind({ id: holdId, status: resolution.status, charged, now, transactionId }),
-    );
-    if (Number(claimed.numAffectedRows) !== 1) return null;
-    if (charged === 0) {
-      const { rows } = await trx.executeQuery(
-        releaseHeld.bind({ accountId: hold.accountId, amount: hold.amount, now }),
-      );
-      return {
-        balance: toBalance(rows[0] as { balance: number; held: number }),
-        events: [] as CreditEvent[],
-      };
-    }
-    const details = resolution.status === 'settled' ? resolution.details : undefined;
-    const { balance } = await postUserTransaction(
-      trx,
-      deps.statements,
-      {
-        transactionId: transactionId!,
-        kind: 'usage',
-        idempotencyKey: `hold:${holdId}`,
-        userId: hold.userId,
-        userAccountId: hold.accountId,
-        counterAccountId: usageAccount!,
-        amount: -charged,
-        reference: holdId,
+  const details = resolution.status === 'settled' ? resolution.details : undefined;
+  const metadata = { ...details?.metadata, ...(hold.requestId ? { requestId: hold.requestId } : {}) };
+  const won =
+    deps.dialect === 'postgres'
+      ? await resolveInOneStatement()
+      : await deps.groupCommit(async (trx) => {
+          const claimed = await trx.executeQuery(
+            claimHold.bind({ id: holdId, status: resolution.status, charged, now, transactionId }),
+          );
+          if (Number(claimed.numAffectedRows) !== 1) return null;
+          if (charged === 0) {
+            const { rows } = await trx.executeQuery(
+              releaseHeld.bind({ accountId: hold.accountId, amount: hold.amount, now }),
+            );
+            return {
+              balance: toBalance(rows[0] as { balance: number; held: number }),
+              events: [] as CreditEvent[],
+            };
+          }
+          const { balance } = await postUserTransaction(
+            trx,
+            deps.statements,
+            {
+              transactionId: transactionId!,
+              kind: 'usage',
+              idempotencyKey: `hold:${holdId}`,
+              userId: hold.userId,
+              userAccountId: hold.accountId,
+              counterAccountId: usageAccount!,
+              amount: -charged,
+              reference: holdId,
+              description: details?.description ?? null,
+              metadata,
+              releaseHeld: hold.amount,
+            },
+            now,
+          );
+          return { balance, events: deps.events.balanceChanged(hold.userId, -charged, balance, 'usage') };
+        });
+
+  /** PostgreSQL: the same transition as one statement (see `pg-hot-path.ts`). */
+  async function resolveInOneStatement() {
+    const { rows } = await deps.db.executeQuery(
+      pgResolveHold({
+        holdId,
+        status: resolution.status,
+        charged,
+        now,
+        transactionId,
+        userPostingId: newId('lpo'),
+        counterPostingId: newId('lpo'),
+        counterAccountId: usageAccount,
         description: details?.description ?? null,
-        metadata: { ...details?.metadata, ...(hold.requestId ? { requestId: hold.requestId } : {}) },
-        releaseHeld: hold.amount,
-      },
-      now,
+        metadata: charged > 0 ? JSON.stringify(metadata) : null,
+      }),
     );
-    return { balance, events: deps.events.balanceChanged(hold.userId, -charged, balance, 'usage') };
-  });
+    const row = rows[0];
+    if (!row) return null;
+    const balance = toBalance(row);
+    const events = charged > 0 ? deps.events.balanceChanged(hold.userId, -charged, balance, 'usage') : [];
+    return { balance, events };
+  }
   // Resolved now, by this call or another: settling again reads the first outcome from the database.
   deps.openHolds.forget(holdId);
 
