@@ -79,6 +79,70 @@ export function describeCoordinationConformance(
     describe('rateLimiter', () => {
       const minute = { limit: 10, windowMs: 60_000 };
 
+      it('consumeAll counts every window or none: a full token window spares the request window', async () => {
+        const checks = [
+          { key: 'all:req', limit: 10, windowMs: 60_000 },
+          { key: 'all:tok', limit: 100, windowMs: 60_000, cost: 60 },
+        ];
+        const first = await hub.rateLimiter.consumeAll(checks);
+        expect(first).toEqual({
+          allowed: true,
+          results: [
+            { allowed: true, remaining: 9, limit: 10, retryAfterMs: 0 },
+            { allowed: true, remaining: 40, limit: 100, retryAfterMs: 0 },
+          ],
+        });
+        // 60 more tokens do not fit: nothing is counted, the request window included.
+        const refused = await hub.rateLimiter.consumeAll(checks);
+        expect(refused.allowed).toBe(false);
+        expect(refused.results[0]).toMatchObject({ allowed: true, remaining: 8 });
+        expect(refused.results[1]).toMatchObject({ allowed: false, remaining: 0, limit: 100 });
+        expect(refused.results[1]!.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.results[1]!.retryAfterMs).toBeLessThanOrEqual(120_000);
+        expect(await hub.rateLimiter.consume('all:req', { limit: 10, windowMs: 60_000 })).toMatchObject({
+          allowed: true,
+          remaining: 8,
+        });
+        expect(
+          await hub.rateLimiter.consume('all:tok', { limit: 100, windowMs: 60_000, cost: 40 }),
+        ).toMatchObject({
+          allowed: true,
+          remaining: 0,
+        });
+      });
+
+      it('consumeAll lets exactly `limit` of 30 concurrent calls through, over two windows', async () => {
+        const calls = await Promise.all(
+          Array.from({ length: 30 }, () =>
+            hub.rateLimiter.consumeAll([
+              { key: 'burst:a', limit: 10, windowMs: 60_000 },
+              { key: 'burst:b', limit: 1_000, windowMs: 60_000, cost: 5 },
+            ]),
+          ),
+        );
+        expect(calls.filter((call) => call.allowed)).toHaveLength(10);
+        expect(
+          await hub.rateLimiter.consume('burst:b', { limit: 1_000, windowMs: 60_000, cost: 0 }),
+        ).toMatchObject({
+          remaining: 950,
+        });
+      });
+
+      it('consumeAll refuses the same key twice and bad options, counting nothing', async () => {
+        await expect(
+          hub.rateLimiter.consumeAll([
+            { key: 'twice', limit: 5, windowMs: 1_000 },
+            { key: 'twice', limit: 5, windowMs: 1_000 },
+          ]),
+        ).rejects.toThrow(/twice/);
+        await expect(hub.rateLimiter.consumeAll([{ key: 'bad', limit: 5, windowMs: 0 }])).rejects.toThrow(
+          RangeError,
+        );
+        expect(await hub.rateLimiter.consume('twice', { limit: 5, windowMs: 1_000 })).toMatchObject({
+          remaining: 4,
+        });
+      });
+
       it('allows exactly `limit` of 50 concurrent consumes', async () => {
         const results = await Promise.all(
           Array.from({ length: 50 }, () => hub.rateLimiter.consume('login:ada', minute)),

@@ -17,6 +17,15 @@ export interface Coordination {
   close(): Promise<void>;
 }
 
+/** One window of a {@link RateLimiter.consumeAll} call. */
+export interface RateLimitCheck {
+  key: string;
+  limit: number;
+  windowMs: number;
+  /** Default 1. */
+  cost?: number;
+}
+
 /** The outcome of one rate-limit check. */
 export interface RateLimitResult {
   /** True when the cost fit in the window and was counted. */
@@ -39,6 +48,13 @@ export interface RateLimiter {
    * Atomic across every process that shares the adapter's store.
    */
   consume(key: string, opts: { limit: number; windowMs: number; cost?: number }): Promise<RateLimitResult>;
+  /**
+   * Several windows at once, all or nothing: counts every check's `cost` if each fits under its
+   * own `limit`, otherwise counts none (a request refused by its token window does not use up its
+   * request window). One round trip on Redis. `results` are in the order of `checks`, each saying
+   * whether that window had room. Keys must differ.
+   */
+  consumeAll(checks: RateLimitCheck[]): Promise<{ allowed: boolean; results: RateLimitResult[] }>;
   /** Adds `cost` without checking (for charging what a finished request really used). */
   record(key: string, opts: { windowMs: number; cost: number }): Promise<void>;
   /** Forgets a key (for example after a successful login). */

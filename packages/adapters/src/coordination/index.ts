@@ -3,6 +3,7 @@ export type {
   Coordination,
   EventStream,
   PubSub,
+  RateLimitCheck,
   RateLimiter,
   RateLimitResult,
   StreamEvent,

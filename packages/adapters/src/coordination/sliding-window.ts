@@ -64,3 +64,15 @@ export function assertRateLimitOptions(opts: { limit?: number; windowMs: number;
     throw new RangeError(`limit must be a finite number >= 0, got ${opts.limit}`);
   }
 }
+
+/** Rejects a `consumeAll` no window can honour: bad options, or the same key twice. */
+export function assertRateLimitChecks(
+  checks: Array<{ key: string; limit: number; windowMs: number; cost?: number }>,
+): void {
+  const keys = new Set<string>();
+  for (const check of checks) {
+    assertRateLimitOptions({ limit: check.limit, windowMs: check.windowMs, cost: check.cost ?? 1 });
+    if (keys.has(check.key)) throw new RangeError(`consumeAll: the key ${check.key} appears twice`);
+    keys.add(check.key);
+  }
+}

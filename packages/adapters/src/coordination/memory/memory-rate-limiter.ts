@@ -1,6 +1,7 @@
-import type { RateLimiter, RateLimitResult } from '../coordination.js';
+import type { RateLimitCheck, RateLimiter, RateLimitResult } from '../coordination.js';
 import {
   advanceWindow,
+  assertRateLimitChecks,
   assertRateLimitOptions,
   type WindowCounts,
   weighWindow,
@@ -24,6 +25,22 @@ export class MemoryRateLimiter implements RateLimiter {
     const result = weighWindow(counts, limit, cost, now);
     if (result.allowed) this.#windows.set(key, { ...counts, curr: counts.curr + cost });
     return result;
+  }
+
+  async consumeAll(checks: RateLimitCheck[]): Promise<{ allowed: boolean; results: RateLimitResult[] }> {
+    assertRateLimitChecks(checks);
+    const now = this.now();
+    const weighed = checks.map((check) => {
+      const counts = advanceWindow(this.#windows.get(check.key), check.windowMs, now);
+      return { check, counts, result: weighWindow(counts, check.limit, check.cost ?? 1, now) };
+    });
+    const allowed = weighed.every((w) => w.result.allowed);
+    if (allowed) {
+      for (const { check, counts } of weighed) {
+        this.#windows.set(check.key, { ...counts, curr: counts.curr + (check.cost ?? 1) });
+      }
+    }
+    return { allowed, results: weighed.map((w) => w.result) };
   }
 
   async record(key: string, opts: { windowMs: number; cost: number }): Promise<void> {

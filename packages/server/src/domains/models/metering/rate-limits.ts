@@ -1,4 +1,4 @@
-import type { RateLimiter } from '@smart-ai-hub/adapters';
+import type { RateLimitCheck, RateLimiter } from '@smart-ai-hub/adapters';
 import { HubError } from '../../../http/hub-error.js';
 import type { Principal } from '../../auth/principal.js';
 
@@ -24,8 +24,9 @@ function scopes(principal: Principal, limits: RateLimits): Array<[key: string, l
 
 /**
  * Counts one request and its prompt tokens against the caller's per-minute limits, through the
- * coordination port (so the limits hold across replicas); 429 `rate_limited` with `Retry-After`
- * when a limit is reached. Output tokens are added after the answer with {@link recordOutputTokens}.
+ * coordination port (so the limits hold across replicas): every window in one atomic call (one
+ * round trip on Redis), counted only if all fit. 429 `rate_limited` with `Retry-After` when a
+ * limit is reached. Output tokens are added after the answer with {@link recordOutputTokens}.
  */
 export async function checkRateLimits(
   limiter: RateLimiter,
@@ -33,25 +34,39 @@ export async function checkRateLimits(
   limits: RateLimits,
   promptTokens: number,
 ): Promise<void> {
+  const checks: Array<RateLimitCheck & { scope: string; unit: string }> = [];
   for (const [key, limit] of scopes(principal, limits)) {
-    const checks: Array<[string, number, number]> = [];
-    if (limit.requestsPerMinute) checks.push([`${key}:req`, limit.requestsPerMinute, 1]);
-    if (limit.tokensPerMinute) checks.push([`${key}:tok`, limit.tokensPerMinute, promptTokens]);
-    for (const [name, max, cost] of checks) {
-      const result = await limiter.consume(name, { limit: max, windowMs: MINUTE, cost: Math.min(cost, max) });
-      if (!result.allowed) {
-        const what = name.endsWith(':req') ? `${max} requests` : `${max} tokens`;
-        const whose = key.startsWith('rl:key:') ? 'this API key' : 'this user';
-        throw new HubError(
-          429,
-          'rate_limited',
-          `Rate limit of ${what} per minute reached for ${whose}; retry after the Retry-After header's seconds`,
-          { limit: max },
-          Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
-        );
-      }
+    const scope = key.startsWith('rl:key:') ? 'this API key' : 'this user';
+    if (limit.requestsPerMinute) {
+      const max = limit.requestsPerMinute;
+      checks.push({ key: `${key}:req`, limit: max, windowMs: MINUTE, cost: 1, scope, unit: 'requests' });
+    }
+    if (limit.tokensPerMinute) {
+      const max = limit.tokensPerMinute;
+      checks.push({
+        key: `${key}:tok`,
+        limit: max,
+        windowMs: MINUTE,
+        cost: Math.min(promptTokens, max),
+        scope,
+        unit: 'tokens',
+      });
     }
   }
+  if (checks.length === 0) return;
+  const { allowed, results } = await limiter.consumeAll(
+    checks.map(({ key, limit, windowMs, cost }) => ({ key, limit, windowMs, cost })),
+  );
+  if (allowed) return;
+  const refused = results.findIndex((result) => !result.allowed);
+  const check = checks[refused]!;
+  throw new HubError(
+    429,
+    'rate_limited',
+    `Rate limit of ${check.limit} ${check.unit} per minute reached for ${check.scope}; retry after the Retry-After header's seconds`,
+    { limit: check.limit },
+    Math.max(1, Math.ceil(results[refused]!.retryAfterMs / 1000)),
+  );
 }
 
 /** Adds a finished request's output tokens to the caller's token windows. */
