@@ -68,13 +68,17 @@ export class CreditEvents {
     return events;
   }
 
+  /**
+   * Appends the events, all issued before this returns its promise (so they keep their order
+   * against anything appended after the call, awaited or not: commands go out in call order).
+   */
   async publish(events: CreditEvent[]): Promise<void> {
-    for (const event of events) {
-      try {
-        await this.coordination.events.append(HUB_EVENT_STREAM, event.type, { ...event.data });
-      } catch (error) {
-        this.log.error({ err: error, type: event.type }, 'could not append a credits event');
-      }
-    }
+    await Promise.all(
+      events.map((event) =>
+        this.coordination.events.append(HUB_EVENT_STREAM, event.type, { ...event.data }).catch((error) => {
+          this.log.error({ err: error, type: event.type }, 'could not append a credits event');
+        }),
+      ),
+    );
   }
 }

@@ -187,7 +187,9 @@ async function transitionHold(
   deps.openHolds.forget(holdId);
 
   if (won) {
-    await deps.events.publish(won.events);
+    // Not awaited: the request's answer need not wait for the event store (a round trip on Redis).
+    // Appends still go out in order, and `publish` logs its own failures (delivery is best effort).
+    void deps.events.publish(won.events);
     return { outcome: { holdId, status: resolution.status, charged, balance: won.balance }, won: true };
   }
   // Someone else resolved it first: answer with that outcome.
