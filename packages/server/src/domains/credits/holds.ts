@@ -187,9 +187,9 @@ async function transitionHold(
   deps.openHolds.forget(holdId);
 
   if (won) {
-    // Not awaited: the request's answer need not wait for the event store (a round trip on Redis).
-    // Appends still go out in order, and `publish` logs its own failures (delivery is best effort).
-    void deps.events.publish(won.events);
+    // Awaited: not awaiting saved a Redis round trip per request, but under load the unthrottled
+    // appends cost throughput (PostgreSQL + Redis bench: 517-540 req/s against 645 awaited).
+    await deps.events.publish(won.events);
     return { outcome: { holdId, status: resolution.status, charged, balance: won.balance }, won: true };
   }
   // Someone else resolved it first: answer with that outcome.
