@@ -33,9 +33,11 @@ const user = await users.create({
 const { key } = await apiKeys.create(user.id, { name: 'b' });
 await credits.grant({ userId: user.id, amount: creditsToUnits(1_000_000), idempotencyKey: 'g' });
 const totals = new Map<string, number>();
-function wrap(obj: any, name: string, label: string) {
-  const orig = obj[name].bind(obj);
-  obj[name] = async (...args: any[]) => {
+/** Times every call of `obj[name]` (an async method) under `label`. */
+function wrap<T extends object>(obj: T, name: keyof T & string, label: string) {
+  const target = obj as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const orig = target[name]!.bind(obj);
+  target[name] = async (...args: unknown[]) => {
     const t0 = performance.now();
     try {
       return await orig(...args);
@@ -47,11 +49,11 @@ function wrap(obj: any, name: string, label: string) {
 wrap(credits, 'hold', 'credits.hold');
 wrap(credits, 'settle', 'credits.settle');
 wrap(app.hub, 'authenticate', 'authenticate');
-wrap(app.hub.coordination.rateLimiter, 'consume', 'ratelimit.consume');
+wrap(app.hub.coordination.rateLimiter, 'consumeAll', 'ratelimit.consumeAll');
 wrap(app.hub.coordination.rateLimiter, 'record', 'ratelimit.record');
 wrap(app.hub.coordination.events, 'append', 'events.append');
 wrap(app.hub.services.notifications, 'handleEvent', 'notifications.handle');
-wrap(app.hub.services.models.usage as any, 'flush', 'usage.flush');
+wrap(app.hub.services.models.usage, 'flush', 'usage.flush');
 const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 const payload = JSON.stringify({
   model: 'mock-small',

@@ -64,7 +64,7 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** True when a trivial query answers. */
-export async function pingDatabase(db: Kysely<any>): Promise<boolean> {
+export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);
     return true;

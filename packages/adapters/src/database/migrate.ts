@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { DatabaseNewerThanCodeError, type MigrationReport } from './database.js';
 import { migrations as allMigrations } from './migrations/index.js';
+import type { Database } from './schema.js';
 
 const MIGRATION_TABLE = 'hub_migrations';
 const MIGRATION_LOCK_TABLE = 'hub_migrations_lock';
@@ -11,7 +12,7 @@ const MIGRATION_LOCK_TABLE = 'hub_migrations_lock';
  * does not know.
  */
 export async function migrateToLatest(
-  db: Kysely<any>,
+  db: Kysely<Database>,
   migrations: Record<string, Migration> = allMigrations,
 ): Promise<MigrationReport> {
   await refuseNewerDatabase(db, Object.keys(migrations));
@@ -29,7 +30,7 @@ export async function migrateToLatest(
   return { applied, current: names.at(-1) ?? null };
 }
 
-async function refuseNewerDatabase(db: Kysely<any>, known: string[]): Promise<void> {
+async function refuseNewerDatabase(db: Kysely<Database>, known: string[]): Promise<void> {
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (!tables.some((t) => t.name === MIGRATION_TABLE)) return;
   const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
