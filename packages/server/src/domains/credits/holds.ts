@@ -1,4 +1,5 @@
 import { newId } from '@smart-ai-hub/adapters';
+import { sql } from 'kysely';
 import { HubError, notFound } from '../../http/hub-error.js';
 import type { CreditEvent } from './credit-events.js';
 import type { CreditHold, HoldInput, HoldOutcome, SettleDetails } from './credits-port.js';
@@ -231,7 +232,9 @@ export async function sweepExpiredHolds(deps: LedgerDeps, now = Date.now(), batc
     const due = await deps.db
       .selectFrom('credit_holds')
       .select('id')
-      .where('status', '=', 'open')
+      // A literal, not a parameter: SQLite uses the partial index of open holds only when the
+      // query's condition matches the index's own (`status = 'open'`) as written.
+      .where('status', '=', sql.lit('open'))
       .where('expires_at', '<=', now)
       .orderBy('expires_at')
       .limit(batch)
