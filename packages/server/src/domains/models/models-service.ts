@@ -54,7 +54,9 @@ export function createModelsService(hub: HubContext, options: HubOptions): Model
   const threshold = settings.circuitBreaker?.failureThreshold ?? 5;
   const cooldownMs = settings.circuitBreaker?.cooldownMs ?? 30_000;
   const usage = new UsageWriter(hub.db, hub.log);
-  hub.onClose(() => usage.flush());
+  hub.onClose(async () => {
+    if (!(await usage.flush())) hub.log.error({ rows: usage.pending }, 'usage rows lost at shutdown');
+  });
   return {
     catalog,
     breaker(id) {

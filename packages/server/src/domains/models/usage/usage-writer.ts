@@ -32,21 +32,30 @@ export class UsageWriter {
     }
   }
 
-  /** Inserts everything queued so far; resolves once it is in the database. */
-  async flush(): Promise<void> {
+  /**
+   * Inserts everything queued so far. Resolves true once it is all in the database, false when an
+   * insert failed (the rows stay queued and are retried a second later).
+   */
+  async flush(): Promise<boolean> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.flushing) await this.flushing;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) return true;
     const rows = this.queue;
     this.queue = [];
-    this.flushing = this.insert(rows).finally(() => {
+    const flushing = this.insert(rows).finally(() => {
       this.flushing = undefined;
     });
-    await this.flushing;
+    this.flushing = flushing.then(() => {});
+    return flushing;
   }
 
-  private async insert(rows: UsageRow[]): Promise<void> {
+  /** Rows waiting to be written. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private async insert(rows: UsageRow[]): Promise<boolean> {
     let written = 0;
     try {
       // 16 columns a row: stay well under SQLite's 32,766 bound parameters per statement.
@@ -56,6 +65,7 @@ export class UsageWriter {
           .values(rows.slice(written, written + 1_000))
           .execute();
       }
+      return true;
     } catch (error) {
       this.log.error({ err: error, rows: rows.length - written }, 'usage rows not written; will retry');
       const max = this.options.maxQueued ?? 100_000;
@@ -64,6 +74,7 @@ export class UsageWriter {
         this.timer = setTimeout(() => void this.flush(), 1_000);
         this.timer.unref();
       }
+      return false;
     }
   }
 }

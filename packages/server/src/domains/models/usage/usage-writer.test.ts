@@ -1,0 +1,70 @@
+import { newId } from '@smart-ai-hub/adapters';
+import { createTestDatabase, type TestDatabase, testDialects } from '@smart-ai-hub/adapters/testing';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type UsageRow, UsageWriter } from './usage-writer.js';
+
+const row = (userId: string, i: number): UsageRow => ({
+  id: newId('use'),
+  request_id: `req_${i}`,
+  user_id: userId,
+  model: 'mock-small',
+  endpoint: '/v1/chat/completions',
+  input_tokens: i,
+  output_tokens: 2 * i,
+  cost: 10 * i,
+  latency_ms: 1,
+  status: 'ok',
+  created_at: Date.now(),
+});
+
+for (const dialect of await testDialects()) {
+  describe(`usage writer on ${dialect}`, () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect);
+    });
+    afterAll(() => database?.drop());
+    const log = pino({ level: 'silent' });
+    const written = async (userId: string) =>
+      (
+        await database.db
+          .selectFrom('usage_logs')
+          .select('input_tokens')
+          .where('user_id', '=', userId)
+          .execute()
+      )
+        .map((r) => r.input_tokens)
+        .sort((a, b) => a - b);
+
+    it('writes queued rows in a batch once its size is reached, and the rest on flush', async () => {
+      const writer = new UsageWriter(database.db, log, { batchSize: 3, intervalMs: 60_000 });
+      const user = newId('usr');
+      for (let i = 1; i <= 4; i++) writer.push(row(user, i));
+      // The batch of 3 went on its own; the 4th waits for its timer or a flush.
+      await expect.poll(() => written(user)).toEqual([1, 2, 3]);
+      expect(writer.pending).toBe(1);
+      expect(await writer.flush()).toBe(true);
+      expect(await written(user)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('keeps rows whose insert failed and writes them on a later flush, losing none', async () => {
+      const writer = new UsageWriter(database.db, log, { intervalMs: 60_000 });
+      const user = newId('usr');
+      for (let i = 1; i <= 5; i++) writer.push(row(user, i));
+      // A real failure: the table is briefly not there.
+      await sql`alter table usage_logs rename to usage_logs_away`.execute(database.db);
+      try {
+        expect(await writer.flush()).toBe(false);
+        expect(writer.pending).toBe(5);
+        writer.push(row(user, 6));
+      } finally {
+        await sql`alter table usage_logs_away rename to usage_logs`.execute(database.db);
+      }
+      expect(await writer.flush()).toBe(true);
+      expect(writer.pending).toBe(0);
+      expect(await written(user)).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+  });
+}
