@@ -3,6 +3,18 @@ import { type Kysely, sql } from 'kysely';
 
 type HoldStatus = 'settled' | 'released' | 'expired';
 
+/** A new hold's row, as `insertHold` (SQLite) and `pgPlaceHold` (PostgreSQL) write it. */
+export type HoldRow = {
+  id: string;
+  accountId: string;
+  userId: string;
+  amount: number;
+  requestId: string | null;
+  metadata: string | null;
+  expiresAt: number;
+  now: number;
+};
+
 /**
  * The statements every metered request runs (place a hold; settle or release it), compiled once
  * per database (see `prepareQuery`): building and compiling a Kysely query costs more than running
@@ -19,19 +31,7 @@ export function createLedgerStatements(db: Kysely<Database>) {
         .where(sql<boolean>`balance - held >= ${p('amount')}`),
     ),
 
-    insertHold: prepareQuery<
-      Database,
-      {
-        id: string;
-        accountId: string;
-        userId: string;
-        amount: number;
-        requestId: string | null;
-        metadata: string | null;
-        expiresAt: number;
-        now: number;
-      }
-    >(db, (db, p) =>
+    insertHold: prepareQuery<Database, HoldRow>(db, (db, p) =>
       db.insertInto('credit_holds').values({
         id: p('id'),
         account_id: p('accountId'),

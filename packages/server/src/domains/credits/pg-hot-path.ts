@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import type { HoldRow } from './ledger-statements.js';
 
 /*
  * PostgreSQL's forms of the hot path: a hold and a hold's resolution as ONE statement each (data-
@@ -11,16 +12,7 @@ import { CompiledQuery } from 'kysely';
  */
 
 /** Places a hold if `balance - held >= amount`: `placed` is 1 or 0; `balance`/`held` as of the statement's start. */
-export function pgPlaceHold(p: {
-  id: string;
-  accountId: string;
-  userId: string;
-  amount: number;
-  requestId: string | null;
-  metadata: string | null;
-  expiresAt: number;
-  now: number;
-}) {
+export function pgPlaceHold(p: HoldRow) {
   return CompiledQuery.raw(
     `with reserved as (
        update credit_accounts set held = held + $2, updated_at = $3

@@ -54,9 +54,7 @@ export async function checkRateLimits(
     }
   }
   if (checks.length === 0) return;
-  const { allowed, results } = await limiter.consumeAll(
-    checks.map(({ key, limit, windowMs, cost }) => ({ key, limit, windowMs, cost })),
-  );
+  const { allowed, results } = await limiter.consumeAll(checks);
   if (allowed) return;
   const refused = results.findIndex((result) => !result.allowed);
   const check = checks[refused]!;

@@ -14,7 +14,7 @@ export type UsageRow = Insertable<Database['usage_logs']>;
 export class UsageWriter {
   private queue: UsageRow[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private flushing: Promise<boolean> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,11 +43,10 @@ export class UsageWriter {
     if (this.queue.length === 0) return true;
     const rows = this.queue;
     this.queue = [];
-    const flushing = this.insert(rows).finally(() => {
+    this.flushing = this.insert(rows).finally(() => {
       this.flushing = undefined;
     });
-    this.flushing = flushing.then(() => {});
-    return flushing;
+    return this.flushing;
   }
 
   /** Rows waiting to be written. */
