@@ -131,12 +131,9 @@ async function runMetered(
     throw error;
   }
 
-  // The upstream's signal: aborted when the client goes away (with the client's reason) or when
-  // the hub stops reading a stream. One controller and one listener (`AbortSignal.any` costs more).
-  const upstream = new AbortController();
-  const signal = upstream.signal;
-  if (call.signal.aborted) upstream.abort(call.signal.reason);
-  else call.signal.addEventListener('abort', () => upstream.abort(call.signal.reason), { once: true });
+  // The upstream request closes when the client goes away (the call's signal) or when the hub
+  // stops reading a stream: leaving a provider's iteration closes it (the provider contract).
+  const signal = call.signal;
   let attempting = false;
   const upstreamRequest = forUpstream(request, maxOutput);
   const routeOptions = {
@@ -299,8 +296,8 @@ async function runMetered(
       failure = error;
     } finally {
       if (!completed && failure === undefined) {
-        // The consumer stopped early (client gone): close the upstream, charge what was produced.
-        upstream.abort();
+        // The consumer stopped early (client gone): leaving the loop above closed the upstream;
+        // charge what was produced.
         await finish(undefined, 'cancelled', 'client_closed');
       }
     }

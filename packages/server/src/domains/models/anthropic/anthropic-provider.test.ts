@@ -6,6 +6,7 @@ import { type FakeAnthropic, startFakeAnthropic } from '../../../../test/fakes/f
 import { createUser, type TestUser } from '../../../../test/support/auth-fixtures.js';
 import { createTestHub, type TestHub } from '../../../../test/support/test-hub.js';
 import { creditsToUnits } from '../../credits/money.js';
+import { anthropicProvider } from './anthropic-provider.js';
 
 const tools = [
   {
@@ -117,3 +118,34 @@ for (const dialect of await testDialects()) {
     });
   });
 }
+
+describe('anthropic provider', () => {
+  let fake: FakeAnthropic;
+  beforeAll(async () => {
+    fake = await startFakeAnthropic();
+  });
+  afterAll(() => fake?.close());
+
+  // The pipeline relies on it (the provider contract): leaving the iteration closes the upstream.
+  it('closes the upstream request when the caller breaks out of the iteration', async () => {
+    const provider = anthropicProvider({
+      id: 'claude',
+      provider: 'anthropic',
+      upstreamModel: 'claude-haiku-4-5',
+      baseURL: fake.baseURL,
+      apiKey: 'sk-ant-fake',
+      timeoutMs: 5_000,
+      options: {},
+    });
+    fake.script({ chunks: 50, chunkDelayMs: 20 });
+    const stream = await provider.stream(
+      { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] },
+      { signal: new AbortController().signal, requestId: 'req_1' },
+    );
+    const aborted = fake.waitForAbort(5_000);
+    let seen = 0;
+    for await (const _ of stream) if (++seen === 3) break;
+    expect(seen).toBe(3);
+    expect((await aborted).path).toBe('/v1/messages');
+  });
+});

@@ -5,6 +5,7 @@ import { requireAuth } from '../../../http/guards.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { runChatCompletion } from '../completion-pipeline.js';
 import { idempotencyHeadersSchema } from '../idempotent-completion.js';
+import { SseWriter } from '../sse-writer.js';
 import { anthropicErrorBody, installAnthropicErrors } from './anthropic-errors.js';
 import type { AnthropicMessagesRequest } from './anthropic-wire.js';
 import { chargeHeaders } from './charge-headers.js';
@@ -12,7 +13,7 @@ import { ChatChunksToEvents } from './chat-chunks-to-events.js';
 import { chatCompletionToMessage } from './chat-completion-to-message.js';
 import { messagesBodySchema } from './messages-schema.js';
 import { messagesToChatRequest } from './messages-to-chat-request.js';
-import { SSE_HEADERS, sseEvent, writeOrWait } from './sse-writer.js';
+import { sseEvent } from './sse-event.js';
 
 /**
  * `POST /v1/messages`: Anthropic's Messages API over the hub's one completion pipeline, for any
@@ -61,27 +62,22 @@ async function streamMessage(
   headers: Record<string, string>,
 ): Promise<void> {
   reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    ...SSE_HEADERS,
-    ...headers,
-    'x-request-id': String(request.id),
-    'request-id': String(request.id),
-  });
+  const sse = new SseWriter(reply.raw);
+  sse.open({ ...headers, 'x-request-id': String(request.id), 'request-id': String(request.id) });
   const translator = new ChatChunksToEvents(model);
   try {
     for await (const chunk of chunks) {
       const events = translator.push(chunk);
       if (events.length === 0) continue;
-      if (!(await writeOrWait(res, events.map(sseEvent).join('')))) return;
+      if (!(await sse.write(events.map(sseEvent).join('')))) return;
     }
-    await writeOrWait(res, translator.finish().map(sseEvent).join(''));
+    await sse.write(translator.finish().map(sseEvent).join(''));
   } catch (error) {
     // After the first byte there is no status to change: the stream ends with an error event.
     const { error: detail } = anthropicErrorBody(toHubError(error), String(request.id));
     if (toHubError(error).code === 'internal_error') request.log.error({ err: error }, 'stream failed');
-    await writeOrWait(res, sseEvent({ type: 'error', error: detail } as { type: string }));
+    await sse.write(sseEvent({ type: 'error', error: detail } as { type: string }));
   } finally {
-    res.end();
+    sse.end();
   }
 }

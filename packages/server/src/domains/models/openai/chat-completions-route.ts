@@ -6,10 +6,10 @@ import type { HubContext } from '../../../hub/hub-context.js';
 import { unitsToCredits } from '../../credits/money.js';
 import { type ChargeInfo, runChatCompletion } from '../completion-pipeline.js';
 import { idempotencyHeadersSchema } from '../idempotent-completion.js';
+import { SseWriter } from '../sse-writer.js';
 import { chatRequestSchema } from './chat-request-schema.js';
 import { clientAbortSignal } from './client-abort.js';
 import { openAIErrorBody } from './openai-errors.js';
-import { SseWriter } from './sse-writer.js';
 
 /** The hub's charge as response headers (credits). */
 export function chargeHeaders(reply: FastifyReply, charge: ChargeInfo): void {
