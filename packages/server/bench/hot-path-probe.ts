@@ -3,35 +3,10 @@
  * `tsx --conditions=source bench/hot-path-probe.ts`. Prints ms per request for the whole request
  * and for each service call the hub makes on the way. Complements `pnpm bench`.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { creditsToUnits } from '../src/domains/credits/money.js';
-import { buildHubApp } from '../src/hub/build-app.js';
+import { startBenchHub } from './bench-hub.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-probe-'));
-const app = await buildHubApp({
-  env: {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    HUB_SECRET: 'x'.repeat(40),
-    HUB_DATA_DIR: dataDir,
-    DATABASE_URL: join(dataDir, 'hub.db'),
-    HUB_ADMIN_EMAIL: 'a@b.test',
-    HUB_ADMIN_PASSWORD: 'bench-admin-password-123',
-  },
-});
-await app.ready();
-const { users, apiKeys, credits } = app.hub.services;
-const user = await users.create({
-  email: 'b@b.test',
-  password: 'bench-password-123',
-  name: 'b',
-  role: 'user',
-  emailVerified: true,
-});
-const { key } = await apiKeys.create(user.id, { name: 'b' });
-await credits.grant({ userId: user.id, amount: creditsToUnits(1_000_000), idempotencyKey: 'g' });
+const { app, apiKey: key, close } = await startBenchHub();
+const { credits } = app.hub.services;
 const totals = new Map<string, number>();
 /** Times every call of `obj[name]` (an async method) under `label`. */
 function wrap<T extends object>(obj: T, name: keyof T & string, label: string) {
@@ -70,4 +45,4 @@ const total = performance.now() - t0;
 console.log('total per request', (total / n).toFixed(3), 'ms');
 for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1]))
   console.log(k.padEnd(24), (v / n).toFixed(3), 'ms/request');
-await app.close();
+await close();

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createTestDatabase, deleteKeysWithPrefix, redisUrlForTests } from '@smart-ai-hub/adapters/testing';
 import { Redis } from 'ioredis';
-import { creditsToUnits } from '../src/domains/credits/money.js';
-import { buildHubApp } from '../src/hub/build-app.js';
+import { startBenchHub } from './bench-hub.js';
 import { answer, answerMemory } from './child-process.js';
 import { watchEventLoop } from './event-loop-watch.js';
 
@@ -15,7 +14,6 @@ import { watchEventLoop } from './event-loop-watch.js';
  * deployment on the fake upstream (what a self-hosted or third-party OpenAI-style server gets);
  * `gpt-4o-mini-sdk` by an `openai` deployment on the same upstream through the official client.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
 // `BENCH_STORAGE=postgres`: a fresh PostgreSQL database (dropped at the end) and Redis, the scaled
 // configuration, instead of SQLite and in-memory coordination.
 const scaled = process.env.BENCH_STORAGE === 'postgres' ? await createTestDatabase('postgres') : undefined;
@@ -30,7 +28,7 @@ const model = (id: string, provider: string) => ({
     { id: `${provider}-${id}`, provider, model: 'gpt-4o-mini', baseURL: upstream, apiKey: 'sk-bench' },
   ],
 });
-const configFile = join(dataDir, 'hub-config.json');
+const configFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-config-')), 'hub-config.json');
 writeFileSync(
   configFile,
   JSON.stringify({
@@ -43,46 +41,33 @@ writeFileSync(
     },
   }),
 );
-const app = await buildHubApp({
-  env: {
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    HUB_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    HUB_DATA_DIR: dataDir,
-    DATABASE_URL: scaled?.url ?? join(dataDir, 'hub.db'),
-    ...(scaled
-      ? { REDIS_URL: redisUrlForTests, REDIS_KEY_PREFIX: redisPrefix, DATABASE_POOL_SIZE: '20' }
-      : {}),
-    HUB_CONFIG: configFile,
-    HUB_ADMIN_EMAIL: 'admin@bench.test',
-    HUB_ADMIN_PASSWORD: 'bench-admin-password-123',
-  },
+const hub = await startBenchHub({
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+  HUB_CONFIG: configFile,
+  ...(scaled
+    ? {
+        DATABASE_URL: scaled.url,
+        REDIS_URL: redisUrlForTests,
+        REDIS_KEY_PREFIX: redisPrefix,
+        DATABASE_POOL_SIZE: '20',
+      }
+    : {}),
 });
-await app.ready();
-const { users, apiKeys, credits } = app.hub.services;
-const user = await users.create({
-  email: 'bench@bench.test',
-  password: 'bench-password-123',
-  name: 'bench',
-  role: 'user',
-  emailVerified: true,
-});
-const { key } = await apiKeys.create(user.id, { name: 'bench' });
-await credits.grant({ userId: user.id, amount: creditsToUnits(1_000_000), idempotencyKey: 'bench-grant' });
+const { app, apiKey: key } = hub;
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 answerMemory();
 const eventLoop = watchEventLoop();
 // `reset` before a run, `read` after it: the hub's event-loop stalls and GC pauses meanwhile.
 answer('eventLoop', (message) => (message.reset ? eventLoop.reset() : eventLoop.read()));
 process.on('SIGTERM', () => {
-  void app.close().then(async () => {
+  void hub.close().then(async () => {
     if (scaled) {
       await scaled.drop();
       const redis = new Redis(redisUrlForTests);
       await deleteKeysWithPrefix(redis, redisPrefix);
       await redis.quit();
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dirname(configFile), { recursive: true, force: true });
     process.exit(0);
   });
 });

@@ -14,7 +14,14 @@ import { holdStreams, runStreams, type StreamResult, type StreamTarget } from '.
  * `BENCH_STORAGE=postgres pnpm bench` runs the hub on PostgreSQL + Redis instead (results in
  * `results/latest-postgres-redis.md`).
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/**
+ * Each target is measured once per round, the targets taking turns (the order rotating), and
+ * every figure is the median over the rounds. This box's speed drifts by a third within minutes;
+ * a ratio or a difference is taken within each round (targets measured minutes apart would
+ * compare two different machines), then its median reported.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** `BENCH_STORAGE=postgres`: the hub on a fresh PostgreSQL database and Redis (see hub-process.ts). */
 const scaled = process.env.BENCH_STORAGE === 'postgres';
 const resultName = scaled ? 'latest-postgres-redis' : 'latest';
@@ -58,10 +65,14 @@ const targets = {
 type Name = keyof typeof targets;
 const names = Object.keys(targets) as Name[];
 
-const results = Object.fromEntries(names.map((name) => [name, {}])) as Record<
-  Name,
-  { max?: LoadResult; fixed?: LoadResult; streamSeq?: StreamResult; streamConc?: StreamResult }
->;
+interface Measured {
+  max: LoadResult;
+  fixed: LoadResult;
+  streamSeq: StreamResult;
+  streamConc: StreamResult;
+}
+/** `rounds[r][name]`: what round `r` measured of target `name`. */
+const rounds: Array<Record<Name, Measured>> = [];
 let memory:
   | {
       hubBefore: number;
@@ -103,19 +114,14 @@ try {
   };
   await upstream.ask({ type: 'pace', chunkDelayMs: 0 });
 
-  for (const name of names) {
+  const measure = async (name: Name, round: number): Promise<Measured> => {
     const body = bodyFor(targets[name].model, false);
     const streamBody = bodyFor(targets[name].model, true);
     // Warm up (JIT, connection pools, SQLite page cache) before measuring.
     await runLoad({ ...targets[name], body, durationSeconds: 1, connections: CONNECTIONS });
-    results[name].max = await runLoad({
-      ...targets[name],
-      body,
-      durationSeconds: SECONDS,
-      connections: CONNECTIONS,
-    });
-    if (name === 'hub') await hub.ask({ type: 'eventLoop', reset: true });
-    results[name].fixed = await runOpenLoop({
+    const max = await runLoad({ ...targets[name], body, durationSeconds: SECONDS, connections: CONNECTIONS });
+    if (name === 'hub' && round === 0) await hub.ask({ type: 'eventLoop', reset: true });
+    const fixed = await runOpenLoop({
       ...targets[name],
       body,
       rate: FIXED_RATE,
@@ -123,11 +129,20 @@ try {
       // Steady state at the rate: long enough for the disk to write back what the max run left.
       warmupSeconds: 3,
     });
-    if (name === 'hub') hubEventLoop = await hub.ask<EventLoopReport>({ type: 'eventLoop' });
+    if (name === 'hub' && round === 0) hubEventLoop = await hub.ask<EventLoopReport>({ type: 'eventLoop' });
     const stream: StreamTarget = { ...targets[name], body: streamBody };
-    results[name].streamSeq = await runStreams(stream, 200, 1);
-    results[name].streamConc = await runStreams(stream, 500, 50);
-    console.error(`measured ${name}`);
+    const streamSeq = await runStreams(stream, 200, 1);
+    const streamConc = await runStreams(stream, 500, 50);
+    return { max, fixed, streamSeq, streamConc };
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured = {} as Record<Name, Measured>;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]!;
+      measured[name] = await measure(name, round);
+    }
+    rounds.push(measured);
+    console.error(`round ${round + 1} of ${ROUNDS} measured`);
   }
 } finally {
   await Promise.all([hub.stop(), proxy.stop()]);
@@ -139,43 +154,73 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const added = (hubValue: number | undefined, base: number | undefined) =>
   hubValue === undefined || base === undefined ? Number.NaN : hubValue - base;
 
-const rows = names.map((name) => {
-  const r = results[name];
-  return {
-    target: name,
-    rps: Math.round(r.max?.rps ?? 0),
-    p50: r.max?.p50,
-    p99: r.max?.p99,
-    fixedP50: r.fixed?.p50,
-    fixedP99: r.fixed?.p99,
-    ttfbP50: r.streamSeq?.ttfb.p50,
-    totalP50: r.streamSeq?.total.p50,
-    concTtfbP50: r.streamConc?.ttfb.p50,
-    concTotalP99: r.streamConc?.total.p99,
-    failures:
-      (r.max?.failures ?? 0) +
-      (r.fixed?.failures ?? 0) +
-      (r.streamSeq?.failures ?? 0) +
-      (r.streamConc?.failures ?? 0),
-  };
-});
-const [direct, bare, hubRow] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
-const addedP50 = added(hubRow.fixedP50, direct.fixedP50);
-const addedP99 = added(hubRow.fixedP99, direct.fixedP99);
-const addedTtfb = added(hubRow.ttfbP50, direct.ttfbP50);
+/** The median of the rounds' values (the lower middle one for an even count). */
+const median = (values: number[]) => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+const over = (pick: (round: Record<Name, Measured>) => number) => median(rounds.map(pick));
+const range = (pick: (round: Record<Name, Measured>) => number, digits: number) => {
+  const values = rounds.map(pick);
+  return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+};
+
+const rows = names.map((name) => ({
+  target: name,
+  rps: Math.round(over((r) => r[name].max.rps)),
+  p50: over((r) => r[name].max.p50),
+  p99: over((r) => r[name].max.p99),
+  fixedP50: over((r) => r[name].fixed.p50),
+  fixedP99: over((r) => r[name].fixed.p99),
+  ttfbP50: over((r) => r[name].streamSeq.ttfb.p50),
+  totalP50: over((r) => r[name].streamSeq.total.p50),
+  concTtfbP50: over((r) => r[name].streamConc.ttfb.p50),
+  concTotalP99: over((r) => r[name].streamConc.total.p99),
+  failures: rounds.reduce(
+    (sum, r) =>
+      sum +
+      r[name].max.failures +
+      r[name].fixed.failures +
+      r[name].streamSeq.failures +
+      r[name].streamConc.failures,
+    0,
+  ),
+}));
+const [, bare, hubRow] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+// Paired within each round, then the median over the rounds.
+const throughputShare = (r: Record<Name, Measured>) => r.hub.max.rps / r.proxy.max.rps;
+const addedFixedP50 = (r: Record<Name, Measured>) => r.hub.fixed.p50 - r.direct.fixed.p50;
+const addedFixedP99 = (r: Record<Name, Measured>) => r.hub.fixed.p99 - r.direct.fixed.p99;
+const addedTtfbP50 = (r: Record<Name, Measured>) => r.hub.streamSeq.ttfb.p50 - r.direct.streamSeq.ttfb.p50;
+const share = over(throughputShare);
+const addedP50 = over(addedFixedP50);
+const addedP99 = over(addedFixedP99);
+const addedTtfb = over(addedTtfbP50);
+const rounded =
+  ROUNDS > 1
+    ? (pick: (r: Record<Name, Measured>) => number, digits: number) => `; rounds ${range(pick, digits)}`
+    : () => '';
 const streamMemory = memory ? memory.hubDuring - memory.hubBefore : Number.NaN;
 const targetsMet = [
   {
     target: 'hub throughput >= 50% of bare proxy',
-    value: `${((hubRow.rps / bare.rps) * 100).toFixed(0)}%`,
-    pass: hubRow.rps >= bare.rps / 2,
+    value: `${(share * 100).toFixed(0)}%${rounded((r) => throughputShare(r) * 100, 0)}`,
+    pass: share >= 0.5,
   },
   { target: 'hub throughput >= 1,000 req/s', value: `${hubRow.rps} req/s`, pass: hubRow.rps >= 1_000 },
-  { target: 'added latency p50 <= 1 ms at 500 req/s', value: `${ms(addedP50)} ms`, pass: addedP50 <= 1 },
-  { target: 'added latency p99 <= 5 ms at 500 req/s', value: `${ms(addedP99)} ms`, pass: addedP99 <= 5 },
+  {
+    target: 'added latency p50 <= 1 ms at 500 req/s',
+    value: `${ms(addedP50)} ms${rounded(addedFixedP50, 2)}`,
+    pass: addedP50 <= 1,
+  },
+  {
+    target: 'added latency p99 <= 5 ms at 500 req/s',
+    value: `${ms(addedP99)} ms${rounded(addedFixedP99, 2)}`,
+    pass: addedP99 <= 5,
+  },
   {
     target: 'streaming adds <= 1 ms to TTFB (p50, sequential)',
-    value: `${ms(addedTtfb)} ms`,
+    value: `${ms(addedTtfb)} ms${rounded(addedTtfbP50, 2)}`,
     pass: addedTtfb <= 1,
   },
   {
@@ -195,18 +240,18 @@ const table = [
       `| ${r.target} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.fixedP50)} | ${ms(r.fixedP99)} | ${ms(r.ttfbP50)} | ${ms(r.totalP50)} | ${ms(r.concTtfbP50)} | ${ms(r.concTotalP99)} | ${r.failures} |`,
   ),
 ].join('\n');
-const ratios = `Hub / bare proxy: throughput ${((hubRow.rps / bare.rps) * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
+const ratios = `Hub / bare proxy (medians of the rounds): throughput ${(share * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
 const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
 const eventLoop = hubEventLoop
   ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
   : '';
-const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
+const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${ROUNDS} rounds (the targets take turns; figures are medians over the rounds, ratios and differences paired within a round), ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL(`${resultName}.md`, outDir), markdown);
 writeFileSync(
   new URL(`${resultName}.json`, outDir),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rows, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);
