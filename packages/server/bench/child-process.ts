@@ -1,14 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The Node flags the hub runs with, as the Docker image starts it: a 64 MB young generation
- * (V8's default is 16 MB). A gateway request allocates ~80 KB that dies young; a bigger nursery
- * means a quarter of the scavenges and about half the GC time per request (measured:
- * 16-19 -> 8-9 µs of pauses per request on the bench).
- */
-export const HUB_NODE_FLAGS = ['--max-semi-space-size=64'];
-
 /** What a bench child sends once it listens. */
 export interface ReadyMessage {
   type: 'ready';

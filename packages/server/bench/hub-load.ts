@@ -3,7 +3,7 @@
  * the fake upstream and the hub in their own processes, one max-rate run and one at 500 req/s,
  * non-streaming, as `pnpm bench` drives them. For iterating on the hot path; `pnpm bench` reports.
  */
-import { HUB_NODE_FLAGS, startChild } from './child-process.js';
+import { startChild } from './child-process.js';
 import { runLoad } from './load.js';
 import { runOpenLoop } from './open-loop.js';
 
@@ -12,7 +12,7 @@ const upstream = await startChild('./upstream-process.ts');
 const hub = await startChild<{ type: 'ready'; url: string; apiKey: string }>(
   './hub-process.ts',
   { UPSTREAM_URL: upstream.ready.url },
-  [...HUB_NODE_FLAGS, ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [])],
+  process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
 );
 const target = {
   url: `${hub.ready.url}/v1/chat/completions`,

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HUB_NODE_FLAGS, startChild } from './child-process.js';
+import { startChild } from './child-process.js';
 import type { EventLoopReport } from './event-loop-watch.js';
 import { type LoadResult, runLoad } from './load.js';
 import { runOpenLoop } from './open-loop.js';
@@ -36,7 +36,7 @@ const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url)
 const hub = await startChild<{ type: 'ready'; url: string; apiKey: string }>(
   './hub-process.ts',
   { UPSTREAM_URL: upstream.ready.url },
-  [...HUB_NODE_FLAGS, '--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+  ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
 );
 
 /** The request of a run, for `model` (the hub's `-sdk` model is the same upstream model through the official client). */
