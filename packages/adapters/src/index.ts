@@ -10,4 +10,5 @@ export {
 export type { CommitUnit, QueryRunner } from './database/group-commit.js';
 export { type PreparedQuery, prepareQuery } from './database/prepared-query.js';
 export type * from './database/schema.js';
+export { serverPrepared } from './database/server-prepared.js';
 export { newId } from './ids.js';

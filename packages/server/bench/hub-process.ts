@@ -50,6 +50,9 @@ const hub = await startBenchHub({
         REDIS_URL: redisUrlForTests,
         REDIS_KEY_PREFIX: redisPrefix,
         DATABASE_POOL_SIZE: '20',
+        ...(process.env.POSTGRES_PREPARED_STATEMENTS
+          ? { POSTGRES_PREPARED_STATEMENTS: process.env.POSTGRES_PREPARED_STATEMENTS }
+          : {}),
       }
     : {}),
 });

@@ -12,6 +12,7 @@ export async function createDatabase(
     schema?: string;
     sqliteSynchronous?: 'normal' | 'full';
     postgresSynchronousCommit?: 'off' | 'on';
+    postgresPreparedStatements?: boolean;
   } = {},
 ): Promise<HubDatabase> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
@@ -21,6 +22,7 @@ export async function createDatabase(
       max: options.poolSize,
       schema: options.schema,
       synchronousCommit: options.postgresSynchronousCommit,
+      preparedStatements: options.postgresPreparedStatements,
     });
   }
   const { createSqliteDatabase } = await import('./sqlite/sqlite-database.js');

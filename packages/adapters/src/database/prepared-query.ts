@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { serverPrepared } from './server-prepared.js';
 
 const MARK = '\u0000hub-param:';
 
@@ -50,6 +51,8 @@ export function prepareQuery<DB, P extends Record<string, unknown>, R = unknown>
     if (!bound.has(name))
       throw new Error(`prepareQuery: parameter ${name} is not a parameter of: ${compiled.sql}`);
   }
+  // Compiled once, so its text is fixed: PostgreSQL prepares it once per connection.
+  serverPrepared(compiled.sql);
   return {
     sql: compiled.sql,
     bind(values) {

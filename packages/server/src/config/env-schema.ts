@@ -27,6 +27,12 @@ export const envSchema = z.object({
    */
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   POSTGRES_SYNCHRONOUS_COMMIT: z.enum(['off', 'on']).default('off'),
+  /**
+   * `on`: the hot path's fixed statements run as named prepared statements (parsed and planned
+   * once per pooled connection); `off` behind a pooler that cannot keep them (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  POSTGRES_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   /** Pool size for PostgreSQL. */
   DATABASE_POOL_SIZE: positiveInt.default(10),
   REDIS_URL: url(['redis', 'rediss']),

@@ -32,6 +32,7 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
       poolSize: config.env.DATABASE_POOL_SIZE,
       sqliteSynchronous: config.env.SQLITE_SYNCHRONOUS,
       postgresSynchronousCommit: config.env.POSTGRES_SYNCHRONOUS_COMMIT,
+      postgresPreparedStatements: config.env.POSTGRES_PREPARED_STATEMENTS === 'on',
     });
     closers.push(() => database.close());
   }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { type HubDatabase, pingDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
+import { PreparingClient } from './preparing-client.js';
 
 export interface PostgresDatabaseOptions {
   /** `postgres://user:password@host:port/database` */
@@ -16,6 +17,12 @@ export interface PostgresDatabaseOptions {
    * always waits for the flush.
    */
   synchronousCommit?: 'off' | 'on';
+  /**
+   * Run the hot path's statements (marked with `serverPrepared`) as named prepared statements
+   * (default true). Turn off behind a pooler that cannot keep them per client connection
+   * (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -54,6 +61,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types: types as pg.CustomTypesConfig,
+    ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
     options: [
       `-c synchronous_commit=${options.synchronousCommit ?? 'off'}`,
       ...(options.schema ? [`-c search_path=${options.schema}`] : []),
