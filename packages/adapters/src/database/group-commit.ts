@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
-import type { Database } from './schema.js';
+import type { CompiledQuery, QueryResult } from 'kysely';
+import type { ConnectionLock } from './sqlite/locked-sqlite-dialect.js';
 
 /**
  * What a group-commit unit runs its statements on: compiled queries only (see `prepareQuery`).
@@ -31,7 +31,7 @@ export interface SqliteStatements {
  * after another in ONE transaction, each inside its own savepoint, and share its commit: what a
  * commit costs (the WAL frames of every page touched) is paid once per turn instead of once per
  * unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
- * group holds Kysely's connection, so nothing else runs on the connection meanwhile; Kysely's
+ * group holds the connection's lock (Kysely's too), so nothing else runs on the connection meanwhile; Kysely's
  * per-query plumbing costs more than these statements do. Measured on the gateway's hot path (a
  * hold, then a settle, per request), the group commit took the hub from ~870 to ~2,200 requests/s.
  *
@@ -42,7 +42,8 @@ export interface SqliteStatements {
  * anything slow inside it holds up the whole group and the connection.
  */
 export function createSqliteGroupCommit(
-  db: Kysely<Database>,
+  /** The connection's lock, shared with Kysely (see `LockedSqliteDialect`). */
+  lock: ConnectionLock,
   connection: BetterSqlite3.Database,
   statements: SqliteStatements,
   options: { maxUnits?: number } = {},
@@ -96,7 +97,9 @@ export function createSqliteGroupCommit(
     const alone = units.length === 1;
     const outcomes: Outcome[] = [];
     try {
-      await db.connection().execute(async () => {
+      // Free (no Kysely transaction in flight): taken at once, no turn of waiting.
+      if (!lock.tryLock()) await lock.lock();
+      try {
         begin();
         try {
           for (const unit of units) {
@@ -120,7 +123,9 @@ export function createSqliteGroupCommit(
           if (connection.inTransaction) rollback();
           throw error;
         }
-      });
+      } finally {
+        lock.unlock();
+      }
     } catch (error) {
       // The shared transaction failed (a lone unit, its commit, a savepoint): nothing was applied.
       for (const unit of units) unit.reject(error);

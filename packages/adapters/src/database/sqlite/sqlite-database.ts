@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { type HubDatabase, pingDatabase } from '../database.js';
 import { createSqliteGroupCommit } from '../group-commit.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
+import { ConnectionLock, LockedSqliteDialect } from './locked-sqlite-dialect.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDatabaseOptions {
@@ -49,12 +50,14 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
   // The worker checkpoints; this connection only steps in past ~40 MB of WAL (default: ~4 MB).
   if (checkpointer) connection.pragma('wal_autocheckpoint = 10000');
   const statements = withStatementCache(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  // One lock on the connection for Kysely and the group commit (which can take it synchronously).
+  const lock = new ConnectionLock();
+  const db = new Kysely<Database>({ dialect: new LockedSqliteDialect({ database: statements }, lock) });
   return {
     db,
     dialect: 'sqlite',
     migrate: () => migrateToLatest(db),
-    groupCommit: createSqliteGroupCommit(db, connection, statements),
+    groupCommit: createSqliteGroupCommit(lock, connection, statements),
     durableTransaction(fn) {
       if (synchronous === 'full') return db.transaction().execute(fn);
       // One connection: holding it keeps other transactions from running under FULL meanwhile.
