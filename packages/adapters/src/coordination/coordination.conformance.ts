@@ -202,6 +202,22 @@ export function describeCoordinationConformance(
         expect((await hub.rateLimiter.consume('over', minute)).allowed).toBe(false);
       });
 
+      it('recordAll() adds each cost to its own key, unchecked, and nothing for an empty list', async () => {
+        await hub.rateLimiter.recordAll([
+          { key: 'tokens:user', windowMs: 60_000, cost: 7 },
+          { key: 'tokens:key', windowMs: 60_000, cost: 12 },
+        ]);
+        await hub.rateLimiter.recordAll([]);
+        expect(await hub.rateLimiter.consume('tokens:user', { ...minute, cost: 3 })).toMatchObject({
+          allowed: true,
+          remaining: 0,
+        });
+        expect((await hub.rateLimiter.consume('tokens:key', minute)).allowed).toBe(false);
+        await expect(hub.rateLimiter.recordAll([{ key: 'bad', windowMs: 60_000, cost: -1 }])).rejects.toThrow(
+          /cost/,
+        );
+      });
+
       it('reset() forgets a key', async () => {
         for (let i = 0; i < 10; i++) await hub.rateLimiter.consume('login:bob', minute);
         expect((await hub.rateLimiter.consume('login:bob', minute)).allowed).toBe(false);

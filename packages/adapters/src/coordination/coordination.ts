@@ -57,6 +57,8 @@ export interface RateLimiter {
   consumeAll(checks: RateLimitCheck[]): Promise<{ allowed: boolean; results: RateLimitResult[] }>;
   /** Adds `cost` without checking (for charging what a finished request really used). */
   record(key: string, opts: { windowMs: number; cost: number }): Promise<void>;
+  /** Several {@link record}s at once: one round trip on Redis. */
+  recordAll(records: Array<{ key: string; windowMs: number; cost: number }>): Promise<void>;
   /** Forgets a key (for example after a successful login). */
   reset(key: string): Promise<void>;
 }

@@ -44,9 +44,16 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async record(key: string, opts: { windowMs: number; cost: number }): Promise<void> {
-    assertRateLimitOptions(opts);
-    const counts = advanceWindow(this.#windows.get(key), opts.windowMs, this.now());
-    this.#windows.set(key, { ...counts, curr: counts.curr + opts.cost });
+    await this.recordAll([{ key, ...opts }]);
+  }
+
+  async recordAll(records: Array<{ key: string; windowMs: number; cost: number }>): Promise<void> {
+    for (const record of records) assertRateLimitOptions(record);
+    const now = this.now();
+    for (const { key, windowMs, cost } of records) {
+      const counts = advanceWindow(this.#windows.get(key), windowMs, now);
+      this.#windows.set(key, { ...counts, curr: counts.curr + cost });
+    }
   }
 
   async reset(key: string): Promise<void> {

@@ -33,8 +33,14 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async record(key: string, opts: { windowMs: number; cost: number }): Promise<void> {
-    assertRateLimitOptions(opts);
-    await this.run([[key, opts.windowMs, opts.cost, -1]]);
+    await this.recordAll([{ key, ...opts }]);
+  }
+
+  async recordAll(records: Array<{ key: string; windowMs: number; cost: number }>): Promise<void> {
+    for (const record of records) assertRateLimitOptions(record);
+    if (records.length === 0) return;
+    // A limit of -1: the script adds the cost without checking.
+    await this.run(records.map((r) => [r.key, r.windowMs, r.cost, -1] as const));
   }
 
   async reset(key: string): Promise<void> {

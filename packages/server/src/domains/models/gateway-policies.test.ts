@@ -29,6 +29,29 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(kit.fake.stats.requests).toBe(requests);
     });
 
+    it('counts the output tokens a request used against the tokens per minute', async () => {
+      const tokenKit = await createGatewayKit(dialect, coordination, {
+        settings: { rateLimits: { user: { tokensPerMinute: 20 } } },
+      });
+      try {
+        const { headers } = await tokenKit.user();
+        const send = () =>
+          tokenKit.t.app.inject({ method: 'POST', url: '/v1/chat/completions', headers, payload: ask('hi') });
+        // A 1-token prompt fits; the answer's 30 tokens are counted once it is over.
+        tokenKit.fake.script({ chunks: 30 });
+        const first = await send();
+        expect(first.statusCode).toBe(200);
+        expect(first.json().usage.completion_tokens).toBe(30);
+        const requests = tokenKit.fake.stats.requests;
+        const limited = await send();
+        expect(limited.statusCode).toBe(429);
+        expect(limited.json().error.message).toMatch(/20 tokens per minute/);
+        expect(tokenKit.fake.stats.requests).toBe(requests);
+      } finally {
+        await tokenKit.close();
+      }
+    });
+
     it('keeps a key to its allowed models', async () => {
       const { headers } = await kit.user({ allowedModels: ['test-fallback'] });
       const refused = await chat(headers, ask('hi', 'test-gpt'));

@@ -75,7 +75,9 @@ export async function recordOutputTokens(
   outputTokens: number,
 ): Promise<void> {
   if (outputTokens <= 0) return;
-  for (const [key, limit] of scopes(principal, limits)) {
-    if (limit.tokensPerMinute) await limiter.record(`${key}:tok`, { windowMs: MINUTE, cost: outputTokens });
-  }
+  const records = scopes(principal, limits)
+    .filter(([, limit]) => limit.tokensPerMinute)
+    .map(([key]) => ({ key: `${key}:tok`, windowMs: MINUTE, cost: outputTokens }));
+  // The user's and the key's token windows in one call (one Redis round trip).
+  await limiter.recordAll(records);
 }
