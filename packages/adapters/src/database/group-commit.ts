@@ -31,8 +31,8 @@ export interface SqliteStatements {
  * after another in ONE transaction, each inside its own savepoint, and share its commit: what a
  * commit costs (the WAL frames of every page touched) is paid once per turn instead of once per
  * unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
- * group holds the connection's lock (Kysely's too), so nothing else runs on the connection meanwhile; Kysely's
- * per-query plumbing costs more than these statements do. Measured on the gateway's hot path (a
+ * group holds the connection's lock (the one Kysely takes too), so nothing else runs on the
+ * connection meanwhile; Kysely's per-query plumbing costs more than these statements do. Measured on the gateway's hot path (a
  * hold, then a settle, per request), the group commit took the hub from ~870 to ~2,200 requests/s.
  *
  * Each unit succeeds or fails on its own: a unit that throws is rolled back to its savepoint and
