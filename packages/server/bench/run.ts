@@ -4,6 +4,7 @@ import { startChild } from './child-process.js';
 import type { EventLoopReport } from './event-loop-watch.js';
 import { type LoadResult, runLoad } from './load.js';
 import { runOpenLoop } from './open-loop.js';
+import { processCpuMs } from './process-cpu.js';
 import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
 
 /**
@@ -67,6 +68,8 @@ const names = Object.keys(targets) as Name[];
 
 interface Measured {
   max: LoadResult;
+  /** CPU per request (us) during the max-throughput run: the target's process (not `direct`), the upstream, this load generator. */
+  cpu: { target?: number; upstream?: number; client: number };
   fixed: LoadResult;
   streamSeq: StreamResult;
   streamConc: StreamResult;
@@ -119,7 +122,22 @@ try {
     const streamBody = bodyFor(targets[name].model, true);
     // Warm up (JIT, connection pools, SQLite page cache) before measuring.
     await runLoad({ ...targets[name], body, durationSeconds: 1, connections: CONNECTIONS });
+    const middle = name === 'direct' ? undefined : name === 'proxy' ? proxy : hub;
+    const before = {
+      target: middle && processCpuMs(middle.process.pid!),
+      upstream: processCpuMs(upstream.process.pid!),
+      client: process.cpuUsage(),
+    };
     const max = await runLoad({ ...targets[name], body, durationSeconds: SECONDS, connections: CONNECTIONS });
+    const requests = max.rps * SECONDS;
+    const perRequest = (start: number | undefined, end: number | undefined) =>
+      start === undefined || end === undefined ? undefined : ((end - start) * 1000) / requests;
+    const client = process.cpuUsage(before.client);
+    const cpu = {
+      target: perRequest(before.target, middle && processCpuMs(middle.process.pid!)),
+      upstream: perRequest(before.upstream, processCpuMs(upstream.process.pid!)),
+      client: (client.user + client.system) / requests,
+    };
     if (name === 'hub' && round === 0) await hub.ask({ type: 'eventLoop', reset: true });
     const fixed = await runOpenLoop({
       ...targets[name],
@@ -133,7 +151,7 @@ try {
     const stream: StreamTarget = { ...targets[name], body: streamBody };
     const streamSeq = await runStreams(stream, 200, 1);
     const streamConc = await runStreams(stream, 500, 50);
-    return { max, fixed, streamSeq, streamConc };
+    return { max, cpu, fixed, streamSeq, streamConc };
   };
   for (let round = 0; round < ROUNDS; round++) {
     const measured = {} as Record<Name, Measured>;
@@ -241,17 +259,21 @@ const table = [
   ),
 ].join('\n');
 const ratios = `Hub / bare proxy (medians of the rounds): throughput ${(share * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
+const cpuOf = (name: Name, part: 'target' | 'upstream' | 'client') =>
+  over((r) => r[name].cpu[part] ?? Number.NaN);
+const us = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} us`);
+const cpuLine = `CPU per request during the throughput runs (medians; all threads of each process): hub ${us(cpuOf('hub', 'target'))}, bare proxy ${us(cpuOf('proxy', 'target'))}; the upstream ${us(cpuOf('hub', 'upstream'))} and the load generator ${us(cpuOf('hub', 'client'))} in the hub's runs (${us(cpuOf('proxy', 'upstream'))} and ${us(cpuOf('proxy', 'client'))} in the proxy's).${scaled ? ' PostgreSQL and Redis servers not counted.' : ''} Less noisy than req/s on a shared machine, though a slow stretch inflates it too.`;
 const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
 const eventLoop = hubEventLoop
   ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
   : '';
-const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${ROUNDS} rounds (the targets take turns; figures are medians over the rounds, ratios and differences paired within a round), ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${checks}\n\n${eventLoop}\n`;
+const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${ROUNDS} rounds (the targets take turns; figures are medians over the rounds, ratios and differences paired within a round), ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${cpuLine}\n\n${checks}\n\n${eventLoop}\n`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL(`${resultName}.md`, outDir), markdown);
 writeFileSync(
   new URL(`${resultName}.json`, outDir),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, cpuPerRequestUs: { hub: cpuOf('hub', 'target'), proxy: cpuOf('proxy', 'target') }, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);
