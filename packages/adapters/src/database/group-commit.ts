@@ -32,8 +32,9 @@ export interface SqliteStatements {
  * commit costs (the WAL frames of every page touched) is paid once per turn instead of once per
  * unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
  * group holds the connection's lock (the one Kysely takes too), so nothing else runs on the
- * connection meanwhile; Kysely's per-query plumbing costs more than these statements do. Measured on the gateway's hot path (a
- * hold, then a settle, per request), the group commit took the hub from ~870 to ~2,200 requests/s.
+ * connection meanwhile; Kysely's per-query plumbing costs more than these statements do.
+ * Measured on the gateway's hot path (a hold, then a settle, per request), the group commit took
+ * the hub from ~870 to ~2,200 requests/s.
  *
  * Each unit succeeds or fails on its own: a unit that throws is rolled back to its savepoint and
  * its caller gets the error; the others go on. A unit's promise settles only after the shared
