@@ -53,7 +53,6 @@ const RESOLVE_HOLD = serverPrepared(
 export function pgPlaceHold(p: HoldRow) {
   return CompiledQuery.raw(
     PLACE_HOLD,
-
     [p.accountId, p.amount, p.now, p.id, p.userId, p.requestId, p.metadata, p.expiresAt],
   ) as CompiledQuery<{ placed: number; balance: number; held: number }>;
 }
@@ -77,7 +76,6 @@ export function pgResolveHold(p: {
 }) {
   return CompiledQuery.raw(
     RESOLVE_HOLD,
-
     [
       p.holdId,
       p.status,
