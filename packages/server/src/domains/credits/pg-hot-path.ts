@@ -51,10 +51,16 @@ const RESOLVE_HOLD = serverPrepared(
 
 /** Places a hold if `balance - held >= amount`: `placed` is 1 or 0; `balance`/`held` as of the statement's start. */
 export function pgPlaceHold(p: HoldRow) {
-  return CompiledQuery.raw(
-    PLACE_HOLD,
-    [p.accountId, p.amount, p.now, p.id, p.userId, p.requestId, p.metadata, p.expiresAt],
-  ) as CompiledQuery<{ placed: number; balance: number; held: number }>;
+  return CompiledQuery.raw(PLACE_HOLD, [
+    p.accountId,
+    p.amount,
+    p.now,
+    p.id,
+    p.userId,
+    p.requestId,
+    p.metadata,
+    p.expiresAt,
+  ]) as CompiledQuery<{ placed: number; balance: number; held: number }>;
 }
 
 /**
@@ -74,19 +80,16 @@ export function pgResolveHold(p: {
   description: string | null;
   metadata: string | null;
 }) {
-  return CompiledQuery.raw(
-    RESOLVE_HOLD,
-    [
-      p.holdId,
-      p.status,
-      p.charged,
-      p.now,
-      p.transactionId,
-      p.userPostingId,
-      p.counterPostingId,
-      p.counterAccountId,
-      p.description,
-      p.metadata,
-    ],
-  ) as CompiledQuery<{ balance: number; held: number }>;
+  return CompiledQuery.raw(RESOLVE_HOLD, [
+    p.holdId,
+    p.status,
+    p.charged,
+    p.now,
+    p.transactionId,
+    p.userPostingId,
+    p.counterPostingId,
+    p.counterAccountId,
+    p.description,
+    p.metadata,
+  ]) as CompiledQuery<{ balance: number; held: number }>;
 }
