@@ -22,6 +22,11 @@ describe('SQLite durability', () => {
     expect(await synchronousLevel(hub.db)).toBe(1); // NORMAL
   });
 
+  it("keeps temporary files (the savepoints' statement journal) in memory", async () => {
+    const { temp_store } = (await sql<{ temp_store: number }>`pragma temp_store`.execute(hub.db)).rows[0]!;
+    expect(temp_store).toBe(2); // MEMORY
+  });
+
   it('commits a durable transaction with synchronous = FULL, then goes back to NORMAL', async () => {
     const inside = await hub.durableTransaction(async (trx) => {
       await trx.insertInto('hub_settings').values({ key: 'k1', value: 'v', created_at: 1 }).execute();

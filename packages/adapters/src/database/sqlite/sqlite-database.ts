@@ -42,6 +42,12 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
   connection.pragma('journal_mode = WAL');
   connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');
+  // Temporary files in memory, the statement journal first among them: the group commit runs each
+  // unit in a savepoint, and SQLite copies every page a savepoint first changes to that journal,
+  // which goes to a file past 64 KiB per transaction. On disk, that was ~30 of the ~35 write
+  // calls per metered request under load (strace); in memory, the hub's event loop spent 229-234
+  // instead of 248-249 us per request and served 3,780-3,860 instead of 3,480-3,530 req/s.
+  connection.pragma('temp_store = MEMORY');
   connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
   const checkpointer =
     inFile && (options.backgroundCheckpoints ?? true)
