@@ -49,6 +49,33 @@ for (const dialect of await testDialects()) {
       expect(await written(user)).toEqual([1, 2, 3, 4]);
     });
 
+    it('writes every column of every row', async () => {
+      const writer = new UsageWriter(database.db, log, { batchSize: 1_000, intervalMs: 60_000 });
+      const user = newId('usr');
+      const rows = Array.from({ length: 203 }, (_, i) => ({
+        ...row(user, i + 1),
+        api_key_id: i % 2 ? `key_${i}` : null,
+        end_user: i % 3 ? `end_${i}` : null,
+        provider: 'mock',
+        deployment: `dep_${i % 5}`,
+        status: i % 7 ? 'ok' : 'error',
+        error_code: i % 7 ? null : 'upstream_error',
+        latency_ms: 1_000 + i,
+        created_at: 1_700_000_000_000 + i,
+      }));
+      for (const r of rows) writer.push(r);
+      expect(await writer.flush()).toBe(true);
+      const stored = await database.db
+        .selectFrom('usage_logs')
+        .selectAll()
+        .where('user_id', '=', user)
+        .orderBy('input_tokens')
+        .execute();
+      expect(stored.map((r) => ({ ...r, cost: Number(r.cost), created_at: Number(r.created_at) }))).toEqual(
+        rows,
+      );
+    });
+
     it('keeps rows whose insert failed and writes them on a later flush, losing none', async () => {
       const writer = new UsageWriter(database.db, log, { intervalMs: 60_000 });
       const user = newId('usr');
