@@ -225,6 +225,41 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
       expect(emails.map((row) => row.email)).toEqual([`first-${tag}@example.com`, `last-${tag}@example.com`]);
     });
 
+    it('group commit: a unit runs once when its group succeeds, and a failed group leaves no trace of its first run', async () => {
+      const tag = newId('x');
+      const runs = new Map<string, number>();
+      const unit = (name: string, fail = false) =>
+        hub.groupCommit(async (tx) => {
+          runs.set(name, (runs.get(name) ?? 0) + 1);
+          await tx.executeQuery(
+            hub.db
+              .insertInto('users')
+              .values({
+                id: newId('usr'),
+                email: `${name}-${runs.get(name)}-${tag}@example.com`,
+                role: 'user',
+                created_at: 1,
+                updated_at: 1,
+              })
+              .compile(),
+          );
+          if (fail) throw new Error(`${name} fails`);
+          return name;
+        });
+      expect(await Promise.all([unit('a'), unit('b'), unit('c')])).toEqual(['a', 'b', 'c']);
+      expect([...runs.values()]).toEqual([1, 1, 1]);
+      const failed = await Promise.allSettled([unit('d'), unit('e', true)]);
+      expect(failed.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      // Whatever ran twice (SQLite runs a failed group again, unit by unit), only one run of each
+      // unit that succeeded is kept, and nothing of the one that failed.
+      const emails = await hub.db
+        .selectFrom('users')
+        .select('email')
+        .where('email', 'like', `%-${tag}@example.com`)
+        .execute();
+      expect(emails.map((row) => row.email.replace(/-\d+-.*$/, '')).sort()).toEqual(['a', 'b', 'c', 'd']);
+    });
+
     it('commits ordinary writes without waiting for a flush, and durable transactions with one', async () => {
       const setting = async (db: Pick<typeof hub.db, 'executeQuery'>) => {
         const query =

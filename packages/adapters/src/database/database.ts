@@ -22,8 +22,9 @@ export interface HubDatabase {
   /**
    * Runs a small write unit (compiled statements only, on the `tx` it is given: see `prepareQuery`)
    * in a transaction it may share with other units.
-   * SQLite: the units queued in one event-loop turn share one transaction and one commit, each in
-   * its own savepoint (see `createSqliteGroupCommit`), so each still succeeds or fails alone. PostgreSQL:
+   * SQLite: the units queued in one event-loop turn share one transaction and one commit, and each
+   * still succeeds or fails alone (see `createSqliteGroupCommit`: a unit may run twice, the first
+   * run rolled back, so it must do nothing but its statements). PostgreSQL:
    * a transaction of its own (the server already groups commits; sharing one transaction there
    * would hold row locks across units and let replicas deadlock each other). Ordinary durability
    * on both: a crash of the machine (SQLite) or of the server (PostgreSQL) may lose the last

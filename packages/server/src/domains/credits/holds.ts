@@ -27,10 +27,8 @@ class Refused {
 /**
  * Reserves `amount` units with one guarded update (`held += amount where balance - held >= amount`):
  * the `where` is both the check and the lock, so concurrent holds never overdraw, and a negative
- * balance (after a refund) refuses every hold. The hold's row is written first and the account
- * row last, so the account's lock (the one every request of a busy user waits on) is held only
- * from that update to the commit; a refused update rolls the row back. On PostgreSQL all of it is
- * one statement (`pg-hot-path.ts`); on SQLite a group-commit unit.
+ * balance (after a refund) refuses every hold; the hold's row is written only when it passed. On
+ * PostgreSQL all of it is one statement (`pg-hot-path.ts`); on SQLite a group-commit unit.
  */
 export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<CreditHold> {
   assertUnits('amount', input.amount, 1);
@@ -60,15 +58,19 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
       const result = rows[0]!;
       if (Number(result.placed) !== 1) throw new Refused(result.balance - result.held);
     } else {
-      await deps.groupCommit(async (trx) => {
-        await trx.executeQuery(insertHold.bind(row));
+      // The guarded update first: a refusal writes nothing, so it is an answer, not an error that
+      // would make the group commit run the whole group again (see `createSqliteGroupCommit`).
+      const available = await deps.groupCommit(async (trx) => {
         const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
         if (Number(reserved.numAffectedRows) !== 1) {
           const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
           const account = rows[0] as { balance: number; held: number };
-          throw new Refused(account.balance - account.held);
+          return account.balance - account.held;
         }
+        await trx.executeQuery(insertHold.bind(row));
+        return undefined;
       });
+      if (available !== undefined) throw new Refused(available);
     }
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
