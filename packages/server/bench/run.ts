@@ -4,7 +4,7 @@ import { startChild } from './child-process.js';
 import type { EventLoopReport } from './event-loop-watch.js';
 import { type LoadResult, runLoad } from './load.js';
 import { runOpenLoop } from './open-loop.js';
-import { processCpuMs } from './process-cpu.js';
+import { mainThreadCpuMs, processCpuMs } from './process-cpu.js';
 import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
 
 /**
@@ -69,7 +69,7 @@ const names = Object.keys(targets) as Name[];
 interface Measured {
   max: LoadResult;
   /** CPU per request (us) during the max-throughput run: the target's process (not `direct`), the upstream, this load generator. */
-  cpu: { target?: number; upstream?: number; client: number };
+  cpu: { target?: number; targetLoop?: number; upstream?: number; client: number };
   fixed: LoadResult;
   streamSeq: StreamResult;
   streamConc: StreamResult;
@@ -125,6 +125,7 @@ try {
     const middle = name === 'direct' ? undefined : name === 'proxy' ? proxy : hub;
     const before = {
       target: middle && processCpuMs(middle.process.pid!),
+      targetLoop: middle && mainThreadCpuMs(middle.process.pid!),
       upstream: processCpuMs(upstream.process.pid!),
       client: process.cpuUsage(),
     };
@@ -135,6 +136,7 @@ try {
     const client = process.cpuUsage(before.client);
     const cpu = {
       target: perRequest(before.target, middle && processCpuMs(middle.process.pid!)),
+      targetLoop: perRequest(before.targetLoop, middle && mainThreadCpuMs(middle.process.pid!)),
       upstream: perRequest(before.upstream, processCpuMs(upstream.process.pid!)),
       client: (client.user + client.system) / requests,
     };
@@ -259,10 +261,10 @@ const table = [
   ),
 ].join('\n');
 const ratios = `Hub / bare proxy (medians of the rounds): throughput ${(share * 100).toFixed(0)}%, p50 ${ms(added(hubRow.p50, bare.p50))} ms more, TTFB ${ms(added(hubRow.ttfbP50, bare.ttfbP50))} ms more.`;
-const cpuOf = (name: Name, part: 'target' | 'upstream' | 'client') =>
+const cpuOf = (name: Name, part: 'target' | 'targetLoop' | 'upstream' | 'client') =>
   over((r) => r[name].cpu[part] ?? Number.NaN);
 const us = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} us`);
-const cpuLine = `CPU per request during the throughput runs (medians; all threads of each process): hub ${us(cpuOf('hub', 'target'))}, bare proxy ${us(cpuOf('proxy', 'target'))}; the upstream ${us(cpuOf('hub', 'upstream'))} and the load generator ${us(cpuOf('hub', 'client'))} in the hub's runs (${us(cpuOf('proxy', 'upstream'))} and ${us(cpuOf('proxy', 'client'))} in the proxy's).${scaled ? ' PostgreSQL and Redis servers not counted.' : ''} Less noisy than req/s on a shared machine, though a slow stretch inflates it too.`;
+const cpuLine = `CPU per request during the throughput runs (medians; all threads of each process): hub ${us(cpuOf('hub', 'target'))} (its event loop ${us(cpuOf('hub', 'targetLoop'))}: the thread that bounds its throughput), bare proxy ${us(cpuOf('proxy', 'target'))} (event loop ${us(cpuOf('proxy', 'targetLoop'))}); the upstream ${us(cpuOf('hub', 'upstream'))} and the load generator ${us(cpuOf('hub', 'client'))} in the hub's runs (${us(cpuOf('proxy', 'upstream'))} and ${us(cpuOf('proxy', 'client'))} in the proxy's).${scaled ? ' PostgreSQL and Redis servers not counted.' : ''} Less noisy than req/s on a shared machine, though a slow stretch inflates it too.`;
 const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}: ${t.value}`).join('\n');
 const eventLoop = hubEventLoop
   ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
@@ -274,6 +276,6 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL(`${resultName}.md`, outDir), markdown);
 writeFileSync(
   new URL(`${resultName}.json`, outDir),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, cpuPerRequestUs: { hub: cpuOf('hub', 'target'), proxy: cpuOf('proxy', 'target') }, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, cpuPerRequestUs: { hub: cpuOf('hub', 'target'), hubEventLoop: cpuOf('hub', 'targetLoop'), proxy: cpuOf('proxy', 'target'), proxyEventLoop: cpuOf('proxy', 'targetLoop') }, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);
