@@ -33,8 +33,8 @@ export interface SqliteStatements {
 
 /**
  * Group commit for SQLite, the single writer. Units queued in the same event-loop turn run one
- * after another in ONE transaction and share its commit: what a commit costs (the WAL frames of every page touched) is paid once per turn instead of once per
- * unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
+ * after another in ONE transaction and share its commit: what a commit costs (the WAL frames of
+ * every page touched) is paid once per turn instead of once per unit. The statements run straight on better-sqlite3 (prepared once, by SQL text), while the
  * group holds the connection's lock (the one Kysely takes too), so nothing else runs on the
  * connection meanwhile; Kysely's per-query plumbing costs more than these statements do.
  * Measured on the gateway's hot path (a hold, then a settle, per request), the group commit took
@@ -103,14 +103,26 @@ export function createSqliteGroupCommit(
     });
   };
 
+  /** Runs `body` between a begin and a commit, rolling back when it throws. */
+  async function transaction<T>(body: () => Promise<T>): Promise<T> {
+    begin();
+    try {
+      const result = await body();
+      commit();
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) rollback();
+      throw error;
+    }
+  }
+
   /**
    * Runs every unit in one transaction, no savepoints, and commits; resolves with their values.
    * The first unit that throws rolls the whole transaction back and is rethrown (as `Failed`).
    */
-  async function runTogether(units: Queued[]): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
-    begin();
-    try {
+  const runTogether = (units: Queued[]) =>
+    transaction(async () => {
+      const outcomes: Outcome[] = [];
       for (const unit of units) {
         try {
           outcomes.push({ ok: true, value: await unit.fn(runner) });
@@ -118,19 +130,13 @@ export function createSqliteGroupCommit(
           throw new Failed(error);
         }
       }
-      commit();
-    } catch (error) {
-      if (connection.inTransaction) rollback();
-      throw error;
-    }
-    return outcomes;
-  }
+      return outcomes;
+    });
 
   /** Runs every unit in one transaction, each in its own savepoint, and commits. */
-  async function runApart(units: Queued[]): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
-    begin();
-    try {
+  const runApart = (units: Queued[]) =>
+    transaction(async () => {
+      const outcomes: Outcome[] = [];
       for (const unit of units) {
         savepoint();
         try {
@@ -143,13 +149,8 @@ export function createSqliteGroupCommit(
           outcomes.push({ ok: false, error });
         }
       }
-      commit();
-    } catch (error) {
-      if (connection.inTransaction) rollback();
-      throw error;
-    }
-    return outcomes;
-  }
+      return outcomes;
+    });
 
   async function flush(units: Queued[]): Promise<void> {
     let outcomes: Outcome[];
