@@ -19,11 +19,6 @@ function assertUnits(name: string, value: number, min: number): void {
   }
 }
 
-/** Thrown inside a hold's unit to roll back its row when the guarded update refused. */
-class Refused {
-  constructor(readonly available: number) {}
-}
-
 /**
  * Reserves `amount` units with one guarded update (`held += amount where balance - held >= amount`):
  * the `where` is both the check and the lock, so concurrent holds never overdraw, and a negative
@@ -52,30 +47,29 @@ export async function placeHold(deps: LedgerDeps, input: HoldInput): Promise<Cre
     expiresAt: hold.expiresAt,
     now,
   };
-  try {
-    if (deps.dialect === 'postgres') {
-      const { rows } = await deps.db.executeQuery(pgPlaceHold(row));
-      const result = rows[0]!;
-      if (Number(result.placed) !== 1) throw new Refused(result.balance - result.held);
-    } else {
-      // The guarded update first: a refusal writes nothing, so it is an answer, not an error that
-      // would make the group commit run the whole group again (see `createSqliteGroupCommit`).
-      const available = await deps.groupCommit(async (trx) => {
-        const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
-        if (Number(reserved.numAffectedRows) !== 1) {
-          const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
-          const account = rows[0] as { balance: number; held: number };
-          return account.balance - account.held;
-        }
-        await trx.executeQuery(insertHold.bind(row));
-        return undefined;
-      });
-      if (available !== undefined) throw new Refused(available);
-    }
-  } catch (error) {
-    if (!(error instanceof Refused)) throw error;
+  // What was available when the guarded update refused; undefined when the hold was placed.
+  let refused: number | undefined;
+  if (deps.dialect === 'postgres') {
+    const { rows } = await deps.db.executeQuery(pgPlaceHold(row));
+    const result = rows[0]!;
+    if (Number(result.placed) !== 1) refused = result.balance - result.held;
+  } else {
+    // The guarded update first: a refusal writes nothing, so it is an answer, not an error that
+    // would make the group commit run the whole group again (see `createSqliteGroupCommit`).
+    refused = await deps.groupCommit(async (trx) => {
+      const reserved = await trx.executeQuery(reserve.bind({ accountId, amount: input.amount, now }));
+      if (Number(reserved.numAffectedRows) !== 1) {
+        const { rows } = await trx.executeQuery(readBalance.bind({ accountId }));
+        const account = rows[0] as { balance: number; held: number };
+        return account.balance - account.held;
+      }
+      await trx.executeQuery(insertHold.bind(row));
+      return undefined;
+    });
+  }
+  if (refused !== undefined) {
     const required = unitsToCredits(input.amount);
-    const have = unitsToCredits(error.available);
+    const have = unitsToCredits(refused);
     throw new HubError(
       402,
       'insufficient_credits',
