@@ -4,6 +4,13 @@ import { jwtVerify, SignJWT } from 'jose';
 /** The audience of every access token the hub signs. */
 export const HUB_AUDIENCE = 'smart-ai-hub';
 
+/**
+ * The issuer of every access token the hub signs. A constant, not the public URL: replicas that
+ * share the database share the signing key (derived from the shared master secret), so a token
+ * made by any of them is accepted by all, whatever address each one is reached at.
+ */
+export const HUB_ISSUER = 'urn:smart-ai-hub';
+
 /** What a verified hub access token says. */
 export interface AccessTokenClaims {
   userId: string;
@@ -13,11 +20,13 @@ export interface AccessTokenClaims {
 }
 
 /**
- * The hub's own JWT access tokens: HS256 only (pinned on verify), `iss` = the public URL,
+ * The hub's own JWT access tokens: HS256 only (pinned on verify), `iss` = {@link HUB_ISSUER},
  * `aud` = `smart-ai-hub`, `token_use` = `access` (so no other JWT of ours passes as one), short `exp`.
  */
 export interface AccessTokens {
   readonly ttlSeconds: number;
+  /** Whether a token naming this `iss` is one of the hub's own (to verify here, not elsewhere). */
+  issues(iss: unknown): boolean;
   sign(userId: string, options?: { sessionId?: string; expiresIn?: number }): Promise<string>;
   /** The claims, or null for any token that is not a valid, current hub access token. */
   verify(token: string): Promise<AccessTokenClaims | null>;
@@ -25,20 +34,26 @@ export interface AccessTokens {
 
 export function createAccessTokens(options: {
   key: Uint8Array;
-  issuer: string;
   ttlSeconds: number;
+  /**
+   * Issuers of tokens signed before {@link HUB_ISSUER} (the replica's own public URL), still
+   * verified with the same key until they expire, so an upgrade signs no one out.
+   */
+  legacyIssuers?: string[];
 }): AccessTokens {
-  const { issuer, ttlSeconds } = options;
+  const { ttlSeconds } = options;
+  const issuers = [HUB_ISSUER, ...(options.legacyIssuers ?? [])];
   // A KeyObject made once: handing jose raw bytes would re-import the key on every call.
   const key = createSecretKey(options.key);
   return {
     ttlSeconds,
+    issues: (iss) => typeof iss === 'string' && issuers.includes(iss),
     async sign(userId, { sessionId, expiresIn = ttlSeconds } = {}) {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ token_use: 'access', ...(sessionId ? { sid: sessionId } : {}) })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(userId)
-        .setIssuer(issuer)
+        .setIssuer(HUB_ISSUER)
         .setAudience(HUB_AUDIENCE)
         .setIssuedAt(now)
         .setExpirationTime(now + expiresIn)
@@ -49,7 +64,7 @@ export function createAccessTokens(options: {
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
-          issuer,
+          issuer: issuers,
           audience: HUB_AUDIENCE,
           requiredClaims: ['exp', 'iat', 'sub'],
           clockTolerance: 5,

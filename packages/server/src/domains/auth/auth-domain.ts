@@ -47,13 +47,12 @@ export const authDomain: HubDomain = {
     const sessions = createSessionsService(hub.db, { ttlMs: env.HUB_SESSION_TTL * 1000 });
     const accessTokens = createAccessTokens({
       key: hub.secret.deriveKey('jwt'),
-      issuer: hub.config.publicUrl,
+      legacyIssuers: [hub.config.publicUrl],
       ttlSeconds: env.HUB_ACCESS_TOKEN_TTL,
     });
     const apiKeys = createApiKeysService(hub.db);
     const identities = createIdentitiesService(hub.db, users);
     const authenticator = createAuthenticator({
-      issuer: hub.config.publicUrl,
       accessTokens,
       sessions,
       apiKeys,

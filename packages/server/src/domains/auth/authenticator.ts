@@ -14,7 +14,6 @@ import { TtlCache } from './ttl-cache.js';
 export const USER_CACHE_MS = 5_000;
 
 export interface AuthenticatorParts {
-  issuer: string;
   accessTokens: AccessTokens;
   sessions: SessionsService;
   apiKeys: ApiKeysService;
@@ -75,7 +74,7 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
     } catch {
       return null;
     }
-    if (iss === parts.issuer) {
+    if (parts.accessTokens.issues(iss)) {
       const claims = await parts.accessTokens.verify(token);
       if (!claims) return null;
       if (claims.sessionId && !(await parts.sessions.isActive(claims.sessionId, claims.userId))) return null;
@@ -115,9 +114,8 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
       if (key?.startsWith(API_KEY_PREFIX)) {
         const resolved = await parts.apiKeys.resolve(key);
         if (!resolved) return null;
-        return principalFor(resolved.userId, resolved.role, 'api_key', {
-          apiKey: { id: resolved.id, allowedModels: resolved.allowedModels, spendCap: resolved.spendCap },
-        });
+        const { userId, role, ...apiKey } = resolved;
+        return principalFor(userId, role, 'api_key', { apiKey });
       }
       if (token && token.split('.').length === 3) {
         const principal = await fromJwt(token);
