@@ -38,7 +38,7 @@ export async function resolveHubSecret(config: HubConfig, database?: HubDatabase
   let master: string;
   if (existsSync(file)) master = readFileSync(file, 'utf8').trim();
   else {
-    mkdirSync(env.HUB_DATA_DIR, { recursive: true });
+    mkdirSync(env.HUB_DATA_DIR, { recursive: true, mode: 0o700 });
     master = randomBytes(32).toString('hex');
     writeFileSync(file, `${master}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
@@ -10,7 +10,11 @@ import { ConnectionLock, LockedSqliteDialect } from './locked-sqlite-dialect.js'
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDatabaseOptions {
-  /** A file path, or `:memory:` for a throwaway database. The folder is created if absent. */
+  /**
+   * A file path, or `:memory:` for a throwaway database. A new file is created readable by this
+   * user only (0600; SQLite gives its `-wal` and `-shm` files the same mode), and a missing folder
+   * 0700: the database holds password and key hashes and the ledger.
+   */
   filename: string;
   /** Milliseconds a writer waits for another process's lock before failing (default 5000). */
   busyTimeoutMs?: number;
@@ -37,7 +41,7 @@ export interface SqliteDatabaseOptions {
 export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabase {
   const { filename, busyTimeoutMs = 5000, synchronous = 'normal' } = options;
   const inFile = filename !== ':memory:' && filename !== '';
-  if (inFile) mkdirSync(dirname(filename), { recursive: true });
+  if (inFile) createPrivateFile(filename);
   const connection = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   connection.pragma('journal_mode = WAL');
   connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -82,6 +86,18 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
       await db.destroy();
     },
   };
+}
+
+/** Creates the database file (0600) and its missing folders (0700) unless the file exists. */
+function createPrivateFile(filename: string): void {
+  if (existsSync(filename)) return;
+  mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(filename, 'wx', 0o600));
+  } catch (error) {
+    // Another process created it first: it chose the mode.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**
