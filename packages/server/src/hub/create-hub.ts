@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -10,6 +9,7 @@ import { buildHubContext } from './build-context.js';
 import { domains } from './domains.js';
 import type { HubContext } from './hub-context.js';
 import type { HubOptions } from './hub-options.js';
+import { hubCors } from './plugins/cors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,15 +47,7 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
             reply.header('x-request-id', request.id);
           });
           installErrorEnvelope(scoped);
-          const origins = hub.config.env.CORS_ORIGINS;
-          if (origins) {
-            await scoped.register(cors, {
-              origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()),
-              credentials: origins !== '*',
-              exposedHeaders: ['x-request-id', 'x-hub-cost', 'x-hub-balance', 'x-hub-cache', 'retry-after'],
-              maxAge: 600,
-            });
-          }
+          await scoped.register(hubCors, { origins: hub.config.env.CORS_ORIGINS });
           installHttpMetrics(scoped, hub.metrics);
           await scoped.register(swagger, {
             openapi: {
