@@ -17,7 +17,11 @@ const positiveInt = z.coerce.number().int().positive();
  * validation error names the variable to fix. Documented in the README's configuration table.
  */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * `production` by default, for `serve` and the image alike. `test` only makes password hashing
+   * cheap and skips the generated admin; no mode ever logs a token (see HUB_DEV_MAIL).
+   */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/hub.db'),
@@ -91,6 +95,12 @@ export const envSchema = z.object({
   /** Where the browser lands after an OAuth sign-in (tokens in the URL fragment); unset: the callback answers JSON. */
   HUB_OAUTH_REDIRECT_URL: url(['http', 'https']),
   SMTP_URL: url(['smtp', 'smtps']),
+  /**
+   * Development only: `log` prints every email whole, its live verification and reset links
+   * included, to the log instead of sending it, under a `DEV MAIL SINK: not for production` line.
+   * Unset: mail goes through SMTP_URL, or nowhere (and no link is ever logged). Not with SMTP_URL.
+   */
+  HUB_DEV_MAIL: z.enum(['log']).optional(),
   SMTP_FROM: z.string().default('Smart AI Hub <no-reply@localhost>'),
 });
 

@@ -34,6 +34,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n${describeIssues(parsed.error, (p) => p)}`);
   }
   const env = parsed.data;
+  if (env.HUB_DEV_MAIL && env.SMTP_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  HUB_DEV_MAIL: set either SMTP_URL (send mail) or HUB_DEV_MAIL=log (print it, for development), not both',
+    );
+  }
   let raw: unknown = {};
   if (env.HUB_CONFIG) {
     const path = resolve(env.HUB_CONFIG);

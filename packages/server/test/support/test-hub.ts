@@ -9,7 +9,7 @@ import {
   redisUrlForTests,
   type TestDatabase,
 } from '@smart-ai-hub/adapters/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildHubApp } from '../../src/hub/build-app.js';
 import type { HubContext } from '../../src/hub/hub-context.js';
@@ -31,6 +31,8 @@ export interface TestHubOptions extends Omit<HubOptions, 'config' | 'database' |
   env?: Record<string, string | undefined>;
   /** Listen on 127.0.0.1 (for clients that need a real socket); default: inject only. */
   listen?: boolean;
+  /** Fastify's logger options (a test that reads the log passes a `stream`); default: `LOG_LEVEL`'s. */
+  logger?: FastifyServerOptions['logger'];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { HubDomain } from '../../hub/hub-domain.js';
+import { announceMail, createMailTransport } from '../../mail/mail-transport.js';
 import { adminUserRoutes } from '../accounts/admin-user-routes.js';
 import { createUsersService, type UsersService } from '../accounts/users-service.js';
 import { type AccessTokens, createAccessTokens } from './access-tokens.js';
@@ -67,13 +68,15 @@ export const authDomain: HubDomain = {
           })
         : undefined,
     });
-    const mailer = createAuthMailer({
+    const mail = createMailTransport({
       smtpUrl: env.SMTP_URL,
+      devMail: env.HUB_DEV_MAIL,
       from: env.SMTP_FROM,
-      nodeEnv: env.NODE_ENV,
       log: hub.log,
     });
-    hub.onClose(() => mailer.close());
+    announceMail(mail, hub.log);
+    hub.onClose(() => mail.close());
+    const mailer = createAuthMailer(mail, hub.log);
     const auth = createAuthService({
       users,
       sessions,

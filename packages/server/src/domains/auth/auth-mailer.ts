@@ -1,14 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createSmtpTransport } from '../../mail/smtp-transport.js';
+import type { MailMessage, MailTransport } from '../../mail/mail-transport.js';
 
-/** One email of the auth flows (verification, password reset). */
-export interface AuthEmail {
-  to: string;
-  subject: string;
-  text: string;
-  /** The link inside, logged instead of sent when no SMTP is configured in development. */
-  link: string;
-}
+/** One email of the auth flows (verification, password reset, password changed). */
+export type AuthEmail = MailMessage;
 
 /** Sends the auth domain's emails. */
 export interface AuthMailer {
@@ -16,41 +10,15 @@ export interface AuthMailer {
 }
 
 /**
- * nodemailer over `SMTP_URL`. Without SMTP, development logs the link (so a fresh install works)
- * and other environments log only that an email could not be sent, never the token.
+ * The auth domain's emails over the hub's mail transport. With mail off, only the subject is
+ * logged (never the recipient's link or its token); the dev sink prints the email itself.
  */
-export function createAuthMailer(options: {
-  smtpUrl?: string;
-  from: string;
-  nodeEnv: string;
-  log: FastifyBaseLogger;
-}): AuthMailer & { close(): void } {
-  const { log } = options;
-  if (!options.smtpUrl) {
-    return {
-      async send(email) {
-        if (options.nodeEnv === 'development') {
-          log.info(
-            { to: email.to, subject: email.subject, link: email.link },
-            'email not sent (no SMTP_URL): the link',
-          );
-        } else {
-          log.warn({ subject: email.subject }, 'email not sent: SMTP_URL is not configured');
-        }
-      },
-      close() {},
-    };
-  }
-  const transport = createSmtpTransport(options.smtpUrl);
+export function createAuthMailer(transport: MailTransport, log: FastifyBaseLogger): AuthMailer {
   return {
     async send(email) {
-      await transport.sendMail({
-        from: options.from,
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-      });
+      if (!(await transport.send(email))) {
+        log.warn({ subject: email.subject }, 'email not sent: mail is off (set SMTP_URL)');
+      }
     },
-    close: () => transport.close(),
   };
 }

@@ -106,7 +106,6 @@ export function createAuthService(parts: AuthServiceParts) {
         to: user.email,
         subject: 'Confirm your email for Smart AI Hub',
         text: `Confirm your email address by opening this link (valid for 48 hours):\n\n${link}\n\nIf you did not sign up, ignore this email.`,
-        link,
       });
     },
 
@@ -127,7 +126,6 @@ export function createAuthService(parts: AuthServiceParts) {
         to: user.email,
         subject: 'Reset your Smart AI Hub password',
         text: `Choose a new password by opening this link (valid for 1 hour):\n\n${link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.`,
-        link,
       });
     },
 

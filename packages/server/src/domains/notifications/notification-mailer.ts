@@ -1,43 +1,21 @@
-import type { FastifyBaseLogger } from 'fastify';
-import { createSmtpTransport } from '../../mail/smtp-transport.js';
+import {
+  createMailTransport,
+  type MailMessage,
+  type MailTransportOptions,
+} from '../../mail/mail-transport.js';
 
 /** One notification email. */
-export interface NotificationEmail {
-  to: string;
-  subject: string;
-  text: string;
-}
+export type NotificationEmail = MailMessage;
 
-/** Sends notification emails; without SMTP it only says it did not (never the content). */
+/** Sends notification emails; with mail off it says nothing of their content. */
 export interface NotificationMailer {
   /** Resolves true when the email went out; false when mail is not configured. Throws on SMTP errors. */
   send(email: NotificationEmail): Promise<boolean>;
   close(): void;
 }
 
-export function createNotificationMailer(options: {
-  smtpUrl?: string;
-  from: string;
-  log: FastifyBaseLogger;
-}): NotificationMailer {
-  if (!options.smtpUrl) {
-    return {
-      async send(email) {
-        options.log.debug(
-          { subject: email.subject },
-          'notification email not sent: SMTP_URL is not configured',
-        );
-        return false;
-      },
-      close() {},
-    };
-  }
-  const transport = createSmtpTransport(options.smtpUrl);
-  return {
-    async send(email) {
-      await transport.sendMail({ from: options.from, ...email });
-      return true;
-    },
-    close: () => transport.close(),
-  };
+/** Notification emails over `SMTP_URL`, or the dev sink when `devMail` is `log`. */
+export function createNotificationMailer(options: MailTransportOptions): NotificationMailer {
+  const transport = createMailTransport(options);
+  return { send: (email) => transport.send(email), close: () => transport.close() };
 }

@@ -20,7 +20,12 @@ export const notificationsDomain: HubDomain = {
   name: 'notifications',
   setup(hub) {
     const { env } = hub.config;
-    const mailer = createNotificationMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, log: hub.log });
+    const mailer = createNotificationMailer({
+      smtpUrl: env.SMTP_URL,
+      devMail: env.HUB_DEV_MAIL,
+      from: env.SMTP_FROM,
+      log: hub.log,
+    });
     hub.onClose(() => mailer.close());
     hub.services.notifications = new NotificationsService({
       db: hub.db,
