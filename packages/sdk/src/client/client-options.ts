@@ -1,4 +1,5 @@
 import type { TokenStore } from '../auth/token-store.js';
+import type { RetryInfo } from '../core/transport.js';
 
 /** How a {@link HubClient} reaches and authenticates with a hub. */
 export interface HubClientOptions {
@@ -17,6 +18,13 @@ export interface HubClientOptions {
   timeout?: number;
   /** Retries on connection errors, timeouts, 429 and 5xx. Default 2. */
   maxRetries?: number;
+  /**
+   * The most milliseconds a call waits between its retries, in total. Default 10 s. A longer
+   * `Retry-After` is not waited for: the call fails at once with `RateLimitError` (`retryAfter`).
+   */
+  maxRetryWait?: number;
+  /** Called before each wait for a retry (`{ attempt, waitMs, status, error }`), e.g. to show "retrying in 3 s". */
+  onRetry?: (info: RetryInfo) => void;
   /** A `fetch` to use instead of the global one (tests, proxies, older runtimes). */
   fetch?: typeof fetch;
   /** Headers sent with every call. */

@@ -1,7 +1,7 @@
 import { SessionManager } from '../auth/auth-session.js';
 import { defaultTokenStore } from '../auth/token-store.js';
 import { Completions } from '../chat/completions.js';
-import { Transport } from '../core/transport.js';
+import { DEFAULT_MAX_RETRY_WAIT_MS, Transport } from '../core/transport.js';
 import { Admin } from '../resources/admin.js';
 import { ApiKeys } from '../resources/api-keys.js';
 import { Auth } from '../resources/auth.js';
@@ -57,6 +57,8 @@ export class HubClient {
       baseURL: options.baseURL ?? globalThis.location?.origin ?? 'http://127.0.0.1:8787',
       timeout: options.timeout ?? 600_000,
       maxRetries: options.maxRetries ?? 2,
+      maxRetryWait: options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
+      onRetry: options.onRetry,
       fetch: (input, init) => fetchImpl(input, init),
       headers: options.headers ?? {},
       credentials: session,

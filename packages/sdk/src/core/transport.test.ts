@@ -12,6 +12,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
+import type { RetryInfo } from './transport.js';
 
 let server: Awaited<ReturnType<typeof startScriptedServer>>;
 afterEach(() => server?.close());
@@ -148,6 +149,57 @@ describe('transport against a scripted network', () => {
       .catch((e) => e);
     expect(error).toMatchObject({ status: 429, retryAfter: 120 });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('does not wait for a Retry-After past maxRetryWait (default 10 s): RateLimitError at once', async () => {
+    server = await startScriptedServer([
+      {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: { error: { code: 'rate_limited', message: 'slow down', requestId: 'r' } },
+      },
+      ok,
+    ]);
+    const retries: RetryInfo[] = [];
+    const started = Date.now();
+    const error = await client({ onRetry: (info) => retries.push(info) })
+      .credits.balance()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfter: 30 });
+    expect(server.requests).toHaveLength(1);
+    expect(retries).toEqual([]);
+    // Well under the 30 s asked: the call did not sleep at all.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('bounds the total wait of all retries by maxRetryWait, telling onRetry before each wait', async () => {
+    server = await startScriptedServer([{ status: 429, headers: { 'retry-after-ms': '40' }, body: {} }]);
+    const retries: RetryInfo[] = [];
+    const error = await client({ maxRetries: 10, maxRetryWait: 100, onRetry: (info) => retries.push(info) })
+      .credits.balance()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    // 40 ms + 40 ms fit in 100 ms; a third wait would not: three attempts, two waits.
+    expect(server.requests).toHaveLength(3);
+    expect(retries.map(({ attempt, waitMs, status }) => ({ attempt, waitMs, status }))).toEqual([
+      { attempt: 1, waitMs: 40, status: 429 },
+      { attempt: 2, waitMs: 40, status: 429 },
+    ]);
+    expect(retries[0]!.error).toBeInstanceOf(RateLimitError);
+  });
+
+  it('tells onRetry about connection errors too (no status), and succeeds after them', async () => {
+    server = await startScriptedServer(['drop', { status: 503, headers: { 'retry-after': '0' } }, ok]);
+    const retries: RetryInfo[] = [];
+    await expect(
+      client({ maxRetries: 2, onRetry: (info) => retries.push(info) }).credits.balance(),
+    ).resolves.toEqual(ok.body);
+    expect(retries.map((r) => [r.attempt, r.status])).toEqual([
+      [1, undefined],
+      [2, 503],
+    ]);
+    expect(retries[0]!.error).toBeInstanceOf(APIConnectionError);
   });
 
   it('honours x-should-retry: false', async () => {

@@ -10,10 +10,33 @@ import {
 import { newIdempotencyKey } from './idempotency-key.js';
 import type { CredentialsProvider, HubResponse, RequestOptions, RequestSpec } from './request-options.js';
 
+/** What a retry is about to do: shown by `onRetry` (a UI can say "rate limited, retrying in 2 s"). */
+export interface RetryInfo {
+  /** The retry about to be sent: 1 for the first retry. */
+  attempt: number;
+  /** Milliseconds the SDK waits before sending it (the hub's `Retry-After`, or backoff). */
+  waitMs: number;
+  /** The status that failed (429, 503, ...); undefined for a connection error or timeout. */
+  status: number | undefined;
+  /** The error of the attempt that failed. */
+  error: HubAPIError;
+}
+
+/** The default of `maxRetryWait`: a call waits at most this long in total between its attempts. */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 10_000;
+
 export interface TransportConfig {
   baseURL: string;
   timeout: number;
   maxRetries: number;
+  /**
+   * The most milliseconds one call spends waiting between attempts, all retries together. A wait
+   * that would pass it is not made: the error goes to the caller at once (a `RateLimitError`
+   * carries the hub's `retryAfter`).
+   */
+  maxRetryWait: number;
+  /** Called before each wait for a retry. */
+  onRetry?: (info: RetryInfo) => void;
   fetch: typeof fetch;
   headers: Record<string, string>;
   credentials: CredentialsProvider;
@@ -21,8 +44,8 @@ export interface TransportConfig {
 
 /**
  * Sends one logical call: builds the request, retries with backoff on connection errors,
- * timeouts, 429 and 5xx (honouring `Retry-After`), retries once after a 401 that a token refresh
- * fixed, and turns every failure into a {@link HubAPIError}.
+ * timeouts, 429 and 5xx (honouring `Retry-After`, within `maxRetryWait` in total), retries once
+ * after a 401 that a token refresh fixed, and turns every failure into a {@link HubAPIError}.
  */
 export class Transport {
   constructor(readonly config: TransportConfig) {}
@@ -36,6 +59,7 @@ export class Transport {
     const maxRetries = options.maxRetries ?? this.config.maxRetries;
     const idempotencyKey = spec.idempotent ? (options.idempotencyKey ?? newIdempotencyKey()) : undefined;
     let refreshed = false;
+    let waited = 0;
     for (let retry = 0; ; retry++) {
       const outcome = await this.attempt<T>(spec, options, idempotencyKey);
       if ('data' in outcome) return outcome;
@@ -50,7 +74,9 @@ export class Transport {
           ? !(error instanceof APIUserAbortError)
           : isRetryableStatus(error.status, error.headers ?? new Headers());
       const delay = retryable && retry < maxRetries ? retryDelayMs(retry, error.headers) : undefined;
-      if (delay === undefined) throw error;
+      if (delay === undefined || waited + delay > this.config.maxRetryWait) throw error;
+      waited += delay;
+      this.config.onRetry?.({ attempt: retry + 1, waitMs: delay, status: error.status, error });
       await sleep(delay, options.signal);
     }
   }
