@@ -48,7 +48,7 @@ export function createAuthService(parts: AuthServiceParts) {
     },
 
     async register(input: RegisterRequest, meta: SessionMeta): Promise<AuthTokens> {
-      assertAcceptablePassword(input.password, input.email);
+      assertAcceptablePassword(input.password, input.email, input.name);
       const user = await users.create({
         email: input.email,
         password: input.password,
@@ -134,7 +134,7 @@ export function createAuthService(parts: AuthServiceParts) {
       const userId = await oneTimeTokens.consume(token, 'reset_password');
       if (!userId) throw new HubError(400, 'invalid_token', 'The reset link is invalid, used or expired');
       const user = await users.get(userId);
-      assertAcceptablePassword(password, user.email);
+      assertAcceptablePassword(password, user.email, user.name);
       await users.setPassword(userId, password);
       // Whoever follows the emailed link controls the inbox.
       await users.markEmailVerified(userId);
@@ -147,7 +147,7 @@ export function createAuthService(parts: AuthServiceParts) {
       if (!user.password_hash || !(await hasher.verify(current, user.password_hash))) {
         throw new HubError(401, 'invalid_credentials', 'The current password is wrong');
       }
-      assertAcceptablePassword(next, user.email);
+      assertAcceptablePassword(next, user.email, user.name);
       await users.setPassword(userId, next);
       await sessions.revokeAllForUser(userId, 'password_changed');
     },
