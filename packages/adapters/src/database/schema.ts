@@ -26,6 +26,7 @@ export interface Database {
   payment_events: PaymentEventsTable;
   usage_logs: UsageLogsTable;
   credit_payments: CreditPaymentsTable;
+  checkout_sessions: CheckoutSessionsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
 }
@@ -242,6 +243,30 @@ export interface CreditPaymentsTable {
   amount_disputed: Generated<number>;
   /** Net credit units granted for this payment so far. */
   credited: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * A checkout session the hub created (migration 0007): the only sessions a payment event may
+ * credit, for this user and package, when the amount paid covers `price` in `currency`.
+ */
+export interface CheckoutSessionsTable {
+  /** The provider's session id (`cs_...`). */
+  id: string;
+  provider: string;
+  user_id: string;
+  package_id: string;
+  /** Credit units the package sold. */
+  credits: number;
+  /** The package's price, minor currency units. */
+  price: number;
+  /** Lower-case ISO code, as Stripe reports it. */
+  currency: string;
+  /** `open` until an event settles it: `paid`, `underpaid` (refused), or `failed`. */
+  status: 'open' | 'paid' | 'underpaid' | 'failed';
+  /** The payment it became (`credit_payments.id`), once an event named it. */
+  payment_id: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -4,7 +4,9 @@ import type { Balance } from '../credits-port.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { unitsToCredits } from '../money.js';
 import { postUserTransaction } from '../post-transaction.js';
+import { findCheckoutSession } from './checkout-sessions.js';
 import { creditedFor, mergeFacts, type PaymentFacts, type PaymentState } from './payment-facts.js';
+import { type PaymentRefusal, vetSessionFacts } from './vet-session-facts.js';
 
 /** A verified provider event, reduced to the facts it states. */
 export interface PaymentEvent {
@@ -18,6 +20,8 @@ export interface PaymentEvent {
 export interface PaymentOutcome {
   /** True when the event id had been applied already: nothing moved. */
   duplicate: boolean;
+  /** Set when a session event credits nothing: a session the hub never created, or underpaid. */
+  refused?: PaymentRefusal;
   paymentId: string;
   /** Units moved to the user by this event (negative for a reversal). */
   delta: number;
@@ -32,10 +36,21 @@ export interface PaymentOutcome {
  * facts into the payment's row (locked on PostgreSQL; SQLite has one writer), computes what the
  * payment is now worth, and posts only the difference from what was credited before. So a refund
  * seen before its payment, or a second partial refund, moves exactly the new part.
+ *
+ * An event about a checkout session is credited only on the terms of the session the hub stored
+ * when it created it (see {@link vetSessionFacts}): a session it never created is recorded as
+ * seen and credits nothing; an underpaid one is never counted as paid.
  */
 export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): Promise<PaymentOutcome> {
-  const { facts } = event;
-  const userAccount = facts.userId ? await deps.accounts.user(facts.userId) : null;
+  // A session's terms never change once stored: read them (and the buyer's account) ahead.
+  const stored = event.facts.sessionId
+    ? await findCheckoutSession(deps.db, event.provider, event.facts.sessionId)
+    : undefined;
+  const vetted = event.facts.sessionId ? vetSessionFacts(stored, event.facts) : undefined;
+  const facts = vetted && 'facts' in vetted ? vetted.facts : event.facts;
+  const refused = vetted?.refused;
+  const userAccount =
+    facts.userId && refused !== 'unknown_session' ? await deps.accounts.user(facts.userId) : null;
   const payments = await deps.accounts.system('payments');
   const refunds = await deps.accounts.system('refunds');
   const now = Date.now();
@@ -48,11 +63,29 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
           id: event.eventId,
           provider: event.provider,
           type: event.type,
-          object_id: facts.paymentId,
-          user_id: facts.userId ?? null,
+          object_id: facts.sessionId ?? facts.paymentId,
+          // A session the hub never created names no user of ours, whatever its metadata says.
+          user_id: refused === 'unknown_session' ? null : (facts.userId ?? null),
           created_at: now,
         })
         .execute();
+      if (vetted && !('facts' in vetted)) {
+        return {
+          duplicate: false,
+          refused,
+          paymentId: facts.paymentId,
+          delta: 0,
+          credited: 0,
+          balance: null,
+        };
+      }
+      if (vetted) {
+        await trx
+          .updateTable('checkout_sessions')
+          .set({ status: vetted.status, payment_id: facts.paymentId, updated_at: now })
+          .where('id', '=', stored!.id)
+          .execute();
+      }
       await trx
         .insertInto('credit_payments')
         .values({ id: facts.paymentId, provider: event.provider, created_at: now, updated_at: now })
@@ -73,6 +106,8 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
         amountDisputed: row.amount_disputed,
       };
       const after = mergeFacts(before, facts);
+      // The stored session's buyer and credits hold over whatever an earlier event claimed.
+      if (vetted) Object.assign(after, { userId: facts.userId, credits: facts.credits });
       const credited = creditedFor(after);
       const delta = credited - row.credited;
       await trx
@@ -94,9 +129,10 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
         .where('id', '=', facts.paymentId)
         .execute();
       if (delta === 0 || after.userId === null) {
-        return { duplicate: false, paymentId: facts.paymentId, delta: 0, credited, balance: null };
+        return { duplicate: false, refused, paymentId: facts.paymentId, delta: 0, credited, balance: null };
       }
-      const accountId = userAccount ?? (await deps.accounts.user(after.userId));
+      const accountId =
+        userAccount && after.userId === facts.userId ? userAccount : await deps.accounts.user(after.userId);
       const reversal = delta < 0;
       const { balance } = await postUserTransaction(
         trx,

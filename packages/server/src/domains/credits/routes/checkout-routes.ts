@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { requireAuth } from '../../../http/guards.js';
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
+import { creditsToUnits } from '../money.js';
 import { createCheckoutSession } from '../payments/checkout.js';
+import { recordCheckoutSession } from '../payments/checkout-sessions.js';
 import { createStripeClient } from '../payments/stripe-client.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -18,7 +20,10 @@ const checkoutBody = z
   .strict();
 const checkoutHeaders = z.object({ 'idempotency-key': z.string().min(1).max(255).optional() });
 
-/** `POST /api/v1/credits/checkout`: a Stripe Checkout Session for a configured credit package. */
+/**
+ * `POST /api/v1/credits/checkout`: a Stripe Checkout Session for a configured credit package,
+ * stored with its buyer, package, price and credits: the webhook credits only sessions stored here.
+ */
 export async function checkoutRoutes(fastify: FastifyInstance, hub: HubContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const stripe = createStripeClient(hub.config.env);
@@ -46,8 +51,9 @@ export async function checkoutRoutes(fastify: FastifyInstance, hub: HubContext):
       }
       const userId = request.principal!.userId;
       const key = request.headers['idempotency-key'];
+      let session: CheckoutResponse;
       try {
-        const session = await createCheckoutSession(stripe, {
+        session = await createCheckoutSession(stripe, {
           userId,
           pkg,
           successUrl:
@@ -56,12 +62,21 @@ export async function checkoutRoutes(fastify: FastifyInstance, hub: HubContext):
           cancelUrl: request.body.cancelUrl ?? `${hub.config.publicUrl}/?checkout=cancelled`,
           idempotencyKey: key ? `checkout:${userId}:${key}` : undefined,
         });
-        reply.code(201);
-        return session;
       } catch (error) {
         request.log.error({ err: error }, 'Stripe checkout failed');
         throw new HubError(502, 'upstream_error', 'Stripe could not create the checkout session; try again');
       }
+      await recordCheckoutSession(hub.db, {
+        id: session.id,
+        provider: 'stripe',
+        userId,
+        packageId: pkg.id,
+        credits: creditsToUnits(pkg.credits),
+        price: pkg.price,
+        currency: pkg.currency,
+      });
+      reply.code(201);
+      return session;
     },
   );
 }

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { testDialects } from '@smart-ai-hub/adapters/testing';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FakeStripe,
@@ -10,8 +12,9 @@ import {
   webhookDelivery,
 } from '../../../../test/fakes/index.js';
 import { createUser, type TestUser } from '../../../../test/support/auth-fixtures.js';
-import { createTestHub, type TestHub } from '../../../../test/support/test-hub.js';
+import { createTestHub, type TestHub, type TestHubOptions } from '../../../../test/support/test-hub.js';
 import { HUB_EVENT_STREAM } from '../credit-events.js';
+import { creditsToUnits } from '../money.js';
 
 const SECRET = 'whsec_credits_test';
 const PACKAGES = [
@@ -27,16 +30,27 @@ function permutations<T>(items: T[]): T[][] {
 }
 
 for (const dialect of await testDialects()) {
-  describe(`Stripe top-ups on ${dialect}`, () => {
+  const coordination = dialect === 'sqlite' ? 'memory' : 'redis';
+  describe(`Stripe top-ups on ${dialect} + ${coordination}`, () => {
     let t: TestHub;
     let fake: FakeStripe;
+    /** The hub's log lines at `warn` and above, parsed. */
+    const warnings: Array<Record<string, unknown>> = [];
     beforeAll(async () => {
       fake = await startFakeStripe();
       const dir = mkdtempSync(join(tmpdir(), 'credits-config-'));
       const configFile = join(dir, 'hub.json');
       writeFileSync(configFile, JSON.stringify({ creditPackages: PACKAGES }));
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n')) if (line) warnings.push(JSON.parse(line));
+          done();
+        },
+      });
       t = await createTestHub({
         dialect,
+        coordination,
+        logger: { level: 'warn', stream },
         env: {
           STRIPE_SECRET_KEY: fake.apiKey!,
           STRIPE_WEBHOOK_SECRET: SECRET,
@@ -44,7 +58,7 @@ for (const dialect of await testDialects()) {
           HUB_CONFIG: configFile,
           CREDITS_LOW_THRESHOLD: '1',
         },
-      });
+      } as TestHubOptions);
     });
     afterAll(async () => {
       await t?.close();
@@ -81,7 +95,7 @@ for (const dialect of await testDialects()) {
         amount_total: 700,
         currency: 'eur',
         client_reference_id: user.user.id,
-        metadata: { userId: user.user.id, packageId: 'odd', creditUnits: '30000' },
+        metadata: { userId: user.user.id, packageId: 'odd', creditUnits: String(creditsToUnits(3)) },
         success_url: 'https://app.example/paid?s={CHECKOUT_SESSION_ID}',
       });
       const unknown = await t.app.inject({
@@ -94,6 +108,133 @@ for (const dialect of await testDialects()) {
       expect(unknown.json().error.message).toMatch(/nope/);
       const packages = await t.app.inject({ url: '/api/v1/credits/packages' });
       expect(packages.json().data).toEqual(PACKAGES);
+    });
+
+    it('stores each session it creates: buyer, package, price, currency and credits', async () => {
+      const { user, sessionId } = await checkout('odd');
+      const stored = await t.hub.db
+        .selectFrom('checkout_sessions')
+        .selectAll()
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      expect(stored).toMatchObject({
+        provider: 'stripe',
+        user_id: user.user.id,
+        package_id: 'odd',
+        price: 700,
+        currency: 'eur',
+        credits: creditsToUnits(3),
+        status: 'open',
+        payment_id: null,
+      });
+      const event = fake.completeSession(sessionId);
+      expect((await deliver(event)).json()).toEqual({ received: true, handled: true, duplicate: false });
+      expect(await balanceOf(user)).toEqual({ balance: 3, held: 0, available: 3 });
+      const paid = await t.hub.db
+        .selectFrom('checkout_sessions')
+        .select(['status', 'payment_id'])
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      expect(paid).toEqual({ status: 'paid', payment_id: event.data.object.payment_intent });
+    });
+
+    it('credits nothing for a signed session the hub never created (1 cent, metadata claiming 10,000 credits)', async () => {
+      const attacker = await createUser(t);
+      // Made on the same Stripe account by someone else (a payment link, another integration, a
+      // hand-made session): Stripe signs its events like any other.
+      const stripe = new Stripe(fake.apiKey!, { ...fake.clientConfig });
+      const claims = {
+        userId: attacker.user.id,
+        packageId: 'starter',
+        creditUnits: String(creditsToUnits(10_000)),
+      };
+      const forged = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          { quantity: 1, price_data: { currency: 'usd', unit_amount: 1, product_data: { name: 'x' } } },
+        ],
+        client_reference_id: attacker.user.id,
+        metadata: claims,
+        payment_intent_data: { metadata: claims },
+        success_url: 'https://evil.example/ok',
+      });
+      const completed = fake.completeSession(forged.id);
+      const res = await deliver(completed);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ received: true, handled: false, refused: 'unknown_session' });
+      // A replay is acknowledged as one and credits nothing either.
+      expect((await deliver(completed)).json()).toEqual({ received: true, handled: true, duplicate: true });
+      expect(await balanceOf(attacker)).toEqual({ balance: 0, held: 0, available: 0 });
+
+      const recorded = await t.hub.db
+        .selectFrom('payment_events')
+        .select(['type', 'object_id', 'user_id'])
+        .where('id', '=', completed.id)
+        .executeTakeFirstOrThrow();
+      expect(recorded).toEqual({ type: 'checkout.session.completed', object_id: forged.id, user_id: null });
+      const payment = await t.hub.db
+        .selectFrom('credit_payments')
+        .select('id')
+        .where('session_id', '=', forged.id)
+        .execute();
+      expect(payment).toEqual([]);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          eventId: completed.id,
+          sessionId: forged.id,
+          claimedUserId: attacker.user.id,
+          refused: 'unknown_session',
+        }),
+      );
+      expect((await t.hub.services.credits.verifyLedger()).ok).toBe(true);
+    });
+
+    it('credits nothing for a hub session paid less than its price, or in another currency', async () => {
+      const underpaid = await checkout('starter');
+      const cheap = structuredClone(fake.completeSession(underpaid.sessionId));
+      cheap.data.object.amount_total = 1;
+      const res = await deliver(cheap);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ received: true, handled: false, refused: 'underpaid' });
+      expect(await balanceOf(underpaid.user)).toEqual({ balance: 0, held: 0, available: 0 });
+      const status = await t.hub.db
+        .selectFrom('checkout_sessions')
+        .select('status')
+        .where('id', '=', underpaid.sessionId)
+        .executeTakeFirstOrThrow();
+      expect(status.status).toBe('underpaid');
+      expect(warnings).toContainEqual(
+        expect.objectContaining({ eventId: cheap.id, refused: 'underpaid', amountTotal: 1 }),
+      );
+
+      const otherCurrency = await checkout('starter');
+      const yen = structuredClone(fake.completeSession(otherCurrency.sessionId));
+      yen.data.object.currency = 'jpy';
+      expect((await deliver(yen)).json()).toEqual({
+        received: true,
+        handled: false,
+        refused: 'currency_mismatch',
+      });
+      expect((await balanceOf(otherCurrency.user)).balance).toBe(0);
+      expect((await t.hub.services.credits.verifyLedger()).ok).toBe(true);
+    });
+
+    it('credits the buyer and credits stored at checkout, whatever the event’s metadata says', async () => {
+      const { user, sessionId } = await checkout('starter');
+      const other = await createUser(t);
+      const event = structuredClone(fake.completeSession(sessionId));
+      event.data.object.metadata = {
+        userId: other.user.id,
+        packageId: 'starter',
+        creditUnits: String(creditsToUnits(10_000)),
+      };
+      event.data.object.client_reference_id = other.user.id;
+      // Paying more than the price is accepted: the package's credits, no more.
+      event.data.object.amount_total = 5_000;
+      expect((await deliver(event)).json()).toEqual({ received: true, handled: true, duplicate: false });
+      expect(await balanceOf(user)).toEqual({ balance: 10, held: 0, available: 10 });
+      expect((await balanceOf(other)).balance).toBe(0);
     });
 
     it('credits a paid checkout once, however often and however concurrently the event arrives', async () => {
@@ -157,8 +298,8 @@ for (const dialect of await testDialects()) {
       const { user, sessionId } = await checkout();
       await deliver(fake.completeSession(sessionId));
       const { credits } = t.hub.services;
-      const hold = await credits.hold({ userId: user.user.id, amount: 80_000 });
-      await credits.settle(hold.id, 80_000);
+      const hold = await credits.hold({ userId: user.user.id, amount: creditsToUnits(8) });
+      await credits.settle(hold.id, creditsToUnits(8));
       await deliver(fake.refund(sessionId));
       expect(await balanceOf(user)).toEqual({ balance: -8, held: 0, available: -8 });
       await expect(credits.hold({ userId: user.user.id, amount: 1 })).rejects.toMatchObject({
@@ -166,11 +307,13 @@ for (const dialect of await testDialects()) {
       });
       const grant = await credits.grant({
         userId: user.user.id,
-        amount: 100_000,
+        amount: creditsToUnits(10),
         idempotencyKey: `top-${user.user.id}`,
       });
-      expect(grant.balance.available).toBe(20_000);
-      expect((await credits.hold({ userId: user.user.id, amount: 20_000 })).amount).toBe(20_000);
+      expect(grant.balance.available).toBe(creditsToUnits(2));
+      expect((await credits.hold({ userId: user.user.id, amount: creditsToUnits(2) })).amount).toBe(
+        creditsToUnits(2),
+      );
     });
 
     it('reverses a disputed payment', async () => {

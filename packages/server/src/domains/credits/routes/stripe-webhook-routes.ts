@@ -7,7 +7,9 @@ import { factsFromStripeEvent } from '../payments/stripe-event-facts.js';
 /**
  * `POST /api/v1/webhooks/stripe`. Its context parses every body as a raw Buffer: the signature
  * covers the exact bytes Stripe sent, so they are verified before anything is parsed. Answers 200
- * for applied, duplicate and ignored events (Stripe stops retrying), 400 for a bad signature.
+ * for applied, duplicate, ignored and refused events (Stripe stops retrying), 400 for a bad
+ * signature. A refused event (a session the hub never created, or one paid less than its price)
+ * is recorded, credits nothing, and is logged as a warning for the operator.
  */
 export async function stripeWebhookRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
   const { env } = hub.config;
@@ -48,6 +50,24 @@ export async function stripeWebhookRoutes(app: FastifyInstance, hub: HubContext)
       type: event.type,
       facts,
     });
+    if (outcome.refused) {
+      request.log.warn(
+        {
+          eventId: event.id,
+          type: event.type,
+          sessionId: facts.sessionId,
+          paymentId: facts.paymentId,
+          claimedUserId: facts.userId ?? null,
+          amountTotal: facts.amountTotal ?? null,
+          currency: facts.currency ?? null,
+          refused: outcome.refused,
+        },
+        outcome.refused === 'unknown_session'
+          ? 'Stripe event for a checkout session this hub did not create: nothing credited'
+          : 'Stripe checkout session paid less than its package (or in another currency): nothing credited',
+      );
+      return { received: true, handled: false, refused: outcome.refused };
+    }
     return { received: true, handled: true, duplicate: outcome.duplicate };
   });
 }
