@@ -9,6 +9,7 @@ import { HubError } from '../../http/hub-error.js';
 import type { HubContext } from '../../hub/hub-context.js';
 import type { Principal } from '../auth/principal.js';
 import { unitsToCredits } from '../credits/money.js';
+import { assertModelAllowed } from './allowed-models.js';
 import { type CatalogDeployment, type CatalogModel, costOf } from './catalog/model-catalog.js';
 import { runIdempotent } from './idempotent-completion.js';
 import { type ChargeInfo, creditsOf, Meter } from './metering/meter.js';
@@ -83,10 +84,7 @@ export async function runChatCompletion(
   const started = Date.now();
   const model: CatalogModel =
     hub.services.models.catalog.resolve(request.model) ?? modelNotFound(request.model);
-  const allowed = principal.apiKey?.allowedModels;
-  if (allowed && !allowed.includes(model.id) && !allowed.includes(request.model)) {
-    throw new HubError(403, 'model_not_allowed', `This API key may not use the model ${request.model}`);
-  }
+  assertModelAllowed(principal, model, request.model);
   const log = (row: Partial<UsageFacts> & Pick<UsageFacts, 'status'>) =>
     logUsage(hub, call, model, started, row);
   if (!call.idempotencyKey) return runMetered(hub, call, model, log);

@@ -3,6 +3,7 @@ import type { EmbeddingsRequest, EmbeddingsResponse } from '@smart-ai-hub/sdk';
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
+import { assertModelAllowed } from '../allowed-models.js';
 import { type CatalogDeployment, costOf } from '../catalog/model-catalog.js';
 import { hubField } from '../completion-pipeline.js';
 import { type ChargeInfo, Meter } from '../metering/meter.js';
@@ -65,10 +66,7 @@ export async function runEmbeddings(
       'not_found',
       `Model ${request.model} not found: GET /v1/models lists the models you may use`,
     );
-  const allowed = principal.apiKey?.allowedModels;
-  if (allowed && !allowed.includes(model.id) && !allowed.includes(request.model)) {
-    throw new HubError(403, 'forbidden', `This API key may not use the model ${request.model}`);
-  }
+  assertModelAllowed(principal, model, request.model);
   const deployments = model.deployments.filter((d) => providerOf(hub, d, model));
   if (deployments.length === 0) {
     throw new HubError(400, 'validation_error', `The model ${model.id} does not serve embeddings`);

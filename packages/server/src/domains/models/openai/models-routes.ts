@@ -4,15 +4,12 @@ import { requireAuth } from '../../../http/guards.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
 import { unitsToCredits } from '../../credits/money.js';
+import { isModelAllowed } from '../allowed-models.js';
 import type { CatalogModel } from '../catalog/model-catalog.js';
 
-/** The models a caller may use (an API key may be limited to some). */
+/** The models a caller may use (an API key may be limited to some; see `isModelAllowed`). */
 export function modelsFor(hub: HubContext, principal: Principal): CatalogModel[] {
-  const allowed = principal.apiKey?.allowedModels;
-  const all = hub.services.models.catalog.models;
-  return allowed
-    ? all.filter((m) => allowed.includes(m.id) || m.aliases.some((a) => allowed.includes(a)))
-    : [...all];
+  return hub.services.models.catalog.models.filter((model) => isModelAllowed(principal, model));
 }
 
 export function modelInfo(model: CatalogModel): ModelInfo {
