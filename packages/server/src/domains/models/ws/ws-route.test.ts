@@ -132,6 +132,50 @@ for (const dialect of await testDialects()) {
       c.socket.close();
     });
 
+    it('refuses a chat.start exactly as POST /v1/chat/completions refuses its body, calling no upstream', async () => {
+      const refused: Array<[string, Record<string, unknown>, string]> = [
+        ['n: 8', { n: 8 }, 'n'],
+        ['max_tokens: 0', { max_tokens: 0 }, 'max_tokens'],
+        ['fractional max_completion_tokens', { max_completion_tokens: 1.5 }, 'max_completion_tokens'],
+        ['no messages', { messages: [] }, 'messages'],
+        ['a tool that is not a function', { tools: [{ type: 'retrieval' }] }, 'tools.0.type'],
+        ['a 300-character user', { user: 'u'.repeat(300) }, 'user'],
+      ];
+      const c = await connect(wsUrl, { authorization: `Bearer ${user.apiKey}` });
+      await c.next('ready');
+      const before = await balance();
+      const upstreamCalls = fake.stats.requests;
+      for (const [name, change, field] of refused) {
+        const body = { model: 'gpt-4o-mini', messages, ...change };
+        const http = await t.app.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          headers: { authorization: `Bearer ${user.apiKey}` },
+          payload: body,
+        });
+        expect(http.statusCode, name).toBe(400);
+        const httpError = http.json().error;
+        expect(httpError.code, name).toBe('validation_error');
+        expect(httpError.message, name).toContain(`body.${field}`);
+
+        c.send({ type: 'chat.start', id: name, request: body });
+        const frame = await c.next('error');
+        expect(frame, name).toMatchObject({ id: name, error: { code: httpError.code } });
+        // The same refusal: the same field and reason, under the frame's `request` instead of `body`.
+        expect(frame.error.message, name).toBe(httpError.message.replaceAll('body.', 'request.'));
+      }
+      expect(fake.stats.requests).toBe(upstreamCalls);
+      expect(await balance()).toBe(before);
+      // And what both accept still runs on the socket.
+      c.send({
+        type: 'chat.start',
+        id: 'fine',
+        request: { model: 'gpt-4o-mini', messages, n: 1, max_tokens: 50 },
+      });
+      expect(await c.next('chat.done')).toMatchObject({ id: 'fine', reason: 'stop' });
+      c.socket.close();
+    });
+
     it('cancels mid-stream: the upstream is aborted and only what was delivered is charged', async () => {
       // The upstream produces 4 chunks, then waits for the cancel (however late it comes).
       fake.script({ chunks: 50, hangAfterChunks: 4 });

@@ -6,7 +6,7 @@ import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
 import { hubField, runChatCompletion } from '../completion-pipeline.js';
-import { parseClientMessage } from './ws-protocol.js';
+import { parseChatStartRequest, parseClientMessage } from './ws-protocol.js';
 
 /** How long a socket that came without credentials may take to send its `auth` message. */
 export const WS_AUTH_TIMEOUT_MS = 10_000;
@@ -98,7 +98,7 @@ export class WsSession {
         stream.abort();
         return;
       }
-      case 'chat.start':
+      case 'chat.start': {
         if (!this.principal)
           return this.sendError(
             new HubError(401, 'unauthorized', 'Send {"type":"auth","token":...} first'),
@@ -110,8 +110,15 @@ export class WsSession {
             message.id,
           );
         }
+        let request: ChatCompletionRequest;
+        try {
+          request = parseChatStartRequest(message.request);
+        } catch (error) {
+          return this.sendError(toHubError(error), message.id);
+        }
         // Not awaited: streams run side by side, and a cancel frame must get through meanwhile.
-        void this.runStream(message.id, message.request as ChatCompletionRequest, this.principal);
+        void this.runStream(message.id, request, this.principal);
+      }
     }
   }
 
