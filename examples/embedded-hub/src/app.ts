@@ -53,7 +53,7 @@ export async function buildApp(env: Record<string, string | undefined> = process
     });
     await app.hub.services.credits.grant({
       userId: hubUser.id,
-      amount: 5 * 10_000, // 5 credits, in units
+      amount: 5_000_000, // 5 credits, in units (micro-credits)
       idempotencyKey: `welcome:${user.id}`,
       description: 'Welcome credits',
     });

@@ -3,7 +3,7 @@ import { useHub } from './hub-context.js';
 import { useStore } from './use-store.js';
 
 export interface UseCreditsResult {
-  /** Credits on the account (4 decimals at most); undefined until loaded. */
+  /** Credits on the account (6 decimals at most); undefined until loaded. */
   balance: number | undefined;
   /** Credits reserved by requests in flight. */
   held: number | undefined;

@@ -2,3 +2,5 @@ export { deleteKeysWithPrefix } from '../coordination/redis/delete-keys-with-pre
 export type { DatabaseDialect } from '../database/database.js';
 export * from './services.js';
 export * from './test-database.js';
+export { migrateToLatest } from '../database/migrate.js';
+export { migrations } from '../database/migrations/index.js';

@@ -13,12 +13,15 @@ export interface TestDatabase extends HubDatabase {
 
 /**
  * Creates a fresh, migrated database: SQLite in memory, or a new PostgreSQL database
- * (`hub_test_<random>`) that `drop()` removes.
+ * (`hub_test_<random>`) that `drop()` removes. `migrate: false` leaves it empty (migration tests).
  */
-export async function createTestDatabase(dialect: DatabaseDialect): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DatabaseDialect,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const hub = await createDatabase(':memory:');
-    await hub.migrate();
+    if (migrate) await hub.migrate();
     return { ...hub, url: ':memory:', drop: () => hub.close() };
   }
   const name = `hub_test_${randomBytes(6).toString('hex')}`;
@@ -29,7 +32,7 @@ export async function createTestDatabase(dialect: DatabaseDialect): Promise<Test
   const url = new URL(postgresUrlForTests);
   url.pathname = `/${name}`;
   const hub = await createDatabase(url.toString(), { poolSize: 20 });
-  await hub.migrate();
+  if (migrate) await hub.migrate();
   return {
     ...hub,
     url: url.toString(),

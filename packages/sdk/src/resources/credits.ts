@@ -11,7 +11,7 @@ import type {
   CreditTransactionPage,
 } from '../wire/credits.js';
 
-/** The user's prepaid credits: `client.credits`. Amounts are credits (at most 4 decimals). */
+/** The user's prepaid credits: `client.credits`. Amounts are credits (at most 6 decimals). */
 export class Credits {
   constructor(private readonly transport: Transport) {}
 

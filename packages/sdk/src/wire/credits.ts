@@ -1,6 +1,6 @@
 /**
- * The credits part of the native API. Amounts are JSON numbers in credits with at most 4
- * decimals (`12.5`); the hub keeps them as integer units inside.
+ * The credits part of the native API. Amounts are JSON numbers in credits with at most 6
+ * decimals (`12.5`, `0.000005`); the hub keeps them as integer micro-credits inside.
  */
 
 /** `GET /api/v1/credits` */

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
+  balance_limit_exceeded: 422,
+  amount_out_of_range: 422,
   unprocessable: 422,
   rate_limited: 429,
   internal_error: 500,

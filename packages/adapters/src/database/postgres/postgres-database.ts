@@ -39,7 +39,7 @@ const DURABLE_COMMIT = CompiledQuery.raw('set local synchronous_commit = on');
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-/** pg returns int8 as strings; the hub's bigints are times and credit units, always safe integers. */
+/** pg returns int8 as strings; the hub's bigint columns are times and credit units, always safe integers. */
 function parseSafeInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new RangeError(`Integer ${value} does not fit in a JS number`);
@@ -53,7 +53,10 @@ function parseSafeInteger(value: string): number {
 export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDatabase {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
-      if (oid === INT8_OID || oid === NUMERIC_OID) return parseSafeInteger;
+      if (oid === INT8_OID) return parseSafeInteger;
+      // Sums (`sum(bigint)` is numeric) can outgrow 2^53: a plain number, which a caller that sums
+      // unbounded amounts checks with `Number.isSafeInteger` (SQLite gives the same).
+      if (oid === NUMERIC_OID) return Number;
       return pg.types.getTypeParser(oid, format);
     },
   };

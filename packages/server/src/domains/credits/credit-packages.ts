@@ -1,25 +1,20 @@
 import { z } from 'zod';
-import { creditsToUnits } from './money.js';
-
-function hasUnitPrecision(credits: number): boolean {
-  try {
-    creditsToUnits(credits);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isCreditAmount, MAX_CREDITS } from './money.js';
 
 /**
  * One credit package of the `creditPackages` section of `HUB_CONFIG`: what a user can buy
  * through Stripe Checkout. `price` is in the currency's minor units (cents); `credits` in credits
- * (at most 4 decimals).
+ * (at most 6 decimals).
  */
 export const creditPackageSchema = z
   .object({
     id: z.string().min(1).max(64),
     name: z.string().min(1).max(200),
-    credits: z.number().positive().refine(hasUnitPrecision, { message: 'credits have at most 4 decimals' }),
+    credits: z
+      .number()
+      .positive()
+      .max(MAX_CREDITS)
+      .refine(isCreditAmount, { message: 'credits have at most 6 decimals' }),
     price: z.number().int().positive(),
     currency: z
       .string()

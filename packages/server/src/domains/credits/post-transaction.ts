@@ -1,6 +1,8 @@
 import { newId, type QueryRunner } from '@smart-ai-hub/adapters';
+import { HubError } from '../../http/hub-error.js';
 import type { Balance } from './credits-port.js';
 import type { LedgerStatements } from './ledger-statements.js';
+import { MAX_CREDITS, MAX_UNITS } from './money.js';
 
 /** A movement between a user's account and a system account: one balanced ledger transaction. */
 export interface UserPosting {
@@ -30,7 +32,9 @@ export function toBalance(row: { balance: number; held: number }): Balance {
  * Writes a balanced transaction (two postings summing to zero) and moves the user's balance
  * projection in the same database transaction. System accounts keep no projection: their
  * balance is the sum of their postings (a projection there would make every charge in the hub
- * wait on one row). Resolves with the user's balance after the movement.
+ * wait on one row). A credit that would take the balance above {@link MAX_UNITS} is refused (and
+ * rolled back with the caller's transaction), so every balance stays exact on the API.
+ * Resolves with the user's balance after the movement.
  */
 export async function postUserTransaction(
   trx: QueryRunner,
@@ -75,5 +79,14 @@ export async function postUserTransaction(
   );
   const row = rows[0] as { balance: number; held: number } | undefined;
   if (!row) throw new Error(`Ledger account ${posting.userAccountId} not found`);
+  if (posting.amount > 0 && row.balance > MAX_UNITS) {
+    // Thrown inside the caller's transaction, so nothing of this posting is kept.
+    throw new HubError(
+      422,
+      'balance_limit_exceeded',
+      `This would take the balance above ${MAX_CREDITS} credits, the most one account holds`,
+      { maxBalance: MAX_CREDITS },
+    );
+  }
   return { transactionId, balance: toBalance(row) };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/support/auth-fixtures.js';
+import { unitsToCredits } from '../credits/money.js';
 import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
 
 const ask = (content: string, model = 'test-gpt') => ({ model, messages: [{ role: 'user', content }] });
@@ -104,7 +105,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const cost = rows.reduce((sum, r) => sum + Number(r.cost), 0);
       expect(report.json()).toMatchObject({
         data: [{ day: new Date().toISOString().slice(0, 10), model: 'test-gpt', requests: 2 }],
-        totals: { requests: 2, cost: cost / 10_000 },
+        totals: { requests: 2, cost: unitsToCredits(cost) },
       });
       const admin = await createUser(kit.t, { role: 'admin' });
       const all = await kit.t.app.inject({

@@ -2,6 +2,7 @@ import { HubClient } from '@smart-ai-hub/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contentText, expectedOpenAIUsage } from '../../../test/fakes/index.js';
+import { unitsToCredits } from '../credits/money.js';
 import { createGatewayKit, eventually, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
 
 /** Units a `test-gpt` answer costs (1 per input token, 2 per output token). */
@@ -55,13 +56,13 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(first.response.headers.get('idempotent-replayed')).toBeNull();
       expect(again.response.headers.get('idempotent-replayed')).toBe('true');
       expect(again.response.headers.get('x-hub-cost')).toBe('0');
-      expect(again.response.headers.get('x-hub-balance')).toBe(String((1_000_000 - cost) / 10_000));
+      expect(again.response.headers.get('x-hub-balance')).toBe(String(unitsToCredits(1_000_000 - cost)));
       const { hub: firstHub, ...firstAnswer } = first.data as typeof first.data & { hub: unknown };
       const { hub: againHub, ...againAnswer } = again.data as typeof again.data & { hub: unknown };
       expect(againAnswer).toEqual(firstAnswer);
       expect(firstAnswer.choices[0]?.message.content).toBe(contentText(5));
-      expect(againHub).toMatchObject({ cost: 0, balance: (1_000_000 - cost) / 10_000 });
-      expect(firstHub).toMatchObject({ cost: cost / 10_000 });
+      expect(againHub).toMatchObject({ cost: 0, balance: unitsToCredits(1_000_000 - cost) });
+      expect(firstHub).toMatchObject({ cost: unitsToCredits(cost) });
 
       const rows = await rowsOf(userId);
       expect(rows.map((r) => [r.status, Number(r.cost)])).toEqual([
@@ -104,9 +105,13 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const first = await read();
       const again = await read();
       const cost = costOf(body);
-      expect(first).toMatchObject({ text: contentText(5), replayed: null, hub: { cost: cost / 10_000 } });
+      expect(first).toMatchObject({
+        text: contentText(5),
+        replayed: null,
+        hub: { cost: unitsToCredits(cost) },
+      });
       expect(again).toMatchObject({ text: contentText(5), replayed: 'true', hub: { cost: 0 } });
-      expect(again.hub.balance).toBe((1_000_000 - cost) / 10_000);
+      expect(again.hub.balance).toBe(unitsToCredits(1_000_000 - cost));
       expect(again.usage).toEqual(first.usage);
 
       const plain = await post(apiKey, key, body);

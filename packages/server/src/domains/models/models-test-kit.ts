@@ -6,7 +6,7 @@ import type { ModelConfigInput, ModelsFileConfig } from './catalog/catalog-schem
 import type { ProviderFactory } from './providers/provider.js';
 
 /** Test prices: 1 unit per input token, 2 per output token. */
-export const TEST_PRICES = { inputPrice: 100, outputPrice: 200 } as const;
+export const TEST_PRICES = { inputPrice: 1, outputPrice: 2 } as const;
 
 export interface GatewayKit {
   t: TestHub & { url: string };

@@ -2,6 +2,7 @@ import { testDialects } from '@smart-ai-hub/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../../../test/support/auth-fixtures.js';
 import { createTestHub, type TestHub } from '../../../../test/support/test-hub.js';
+import { creditsToUnits } from '../money.js';
 
 for (const dialect of await testDialects()) {
   describe(`credits over HTTP on ${dialect}`, () => {
@@ -51,15 +52,30 @@ for (const dialect of await testDialects()) {
       expect(balance.json()).toEqual({ balance: 12.5001, held: 0, available: 12.5001 });
     });
 
+    it('posts exactly the amount asked, to the micro-credit, and answers what was posted', async () => {
+      const carol = await createUser(t);
+      const exact = await grant(carol.user.id, { amount: 99.99995 }, 'k-exact');
+      expect(exact.statusCode).toBe(201);
+      expect(exact.json()).toMatchObject({ amount: 99.99995, balance: { balance: 99.99995 } });
+      const tiny = await grant(carol.user.id, { amount: 0.000001 }, 'k-tiny');
+      expect(tiny.json()).toMatchObject({ amount: 0.000001, balance: { balance: 99.999951 } });
+      const balance = await t.app.inject({ url: '/api/v1/credits', headers: carol.headers });
+      expect(balance.json()).toEqual({ balance: 99.999951, held: 0, available: 99.999951 });
+    });
+
     it('refuses grants without a key, from non-admins, with bad amounts, or for unknown users', async () => {
       const noKey = await grant(alice.user.id, { amount: 1 });
       expect(noKey.statusCode).toBe(400);
       expect(noKey.json().error.message).toMatch(/Idempotency-Key/);
       const byUser = await grant(alice.user.id, { amount: 1 }, 'k-user', alice.headers);
       expect(byUser.statusCode).toBe(403);
-      const tooPrecise = await grant(alice.user.id, { amount: 1.00001 }, 'k-precise');
+      const tooPrecise = await grant(alice.user.id, { amount: 1.0000001 }, 'k-precise');
       expect(tooPrecise.statusCode).toBe(400);
-      expect(tooPrecise.json().error.message).toMatch(/4 decimals/);
+      expect(tooPrecise.json().error.message).toMatch(/6 decimals/);
+      // Never rounded: 99.99995 was stored as 100 when the unit was 1/10,000.
+      const tooMuch = await grant(alice.user.id, { amount: 9e11 }, 'k-huge');
+      expect(tooMuch.statusCode).toBe(400);
+      expect(tooMuch.json().error.message).toMatch(/at most 1000000000 credits/);
       const negative = await grant(alice.user.id, { amount: -1 }, 'k-neg');
       expect(negative.statusCode).toBe(400);
       expect(negative.json().error.code).toBe('validation_error');
@@ -72,8 +88,8 @@ for (const dialect of await testDialects()) {
       const bob = await createUser(t);
       for (const [i, amount] of [1, 2, 3].entries()) await grant(bob.user.id, { amount }, `bob-${i}`);
       await grant(alice.user.id, { amount: 9 }, 'alice-other');
-      const hold = await t.hub.services.credits.hold({ userId: bob.user.id, amount: 5_000 });
-      await t.hub.services.credits.settle(hold.id, 5_000, { description: 'gpt-test' });
+      const hold = await t.hub.services.credits.hold({ userId: bob.user.id, amount: creditsToUnits(0.5) });
+      await t.hub.services.credits.settle(hold.id, creditsToUnits(0.5), { description: 'gpt-test' });
 
       const first = await t.app.inject({ url: '/api/v1/credits/transactions?limit=2', headers: bob.headers });
       expect(first.statusCode).toBe(200);

@@ -1,7 +1,17 @@
 import { z } from 'zod';
+import { isCreditAmount } from '../../credits/money.js';
 
-/** Credits per million tokens: a non-negative number with at most 4 decimals. */
-const price = z.number().min(0).max(1_000_000);
+/**
+ * Credits per million tokens: a non-negative number with at most 6 decimals (one micro-credit per
+ * million tokens is the finest price the ledger can hold exactly).
+ */
+const price = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .refine(isCreditAmount, {
+    message: 'prices have at most 6 decimals (0.000001 credits is the smallest step)',
+  });
 
 /**
  * One place a model is served: a provider, the model id the upstream knows, and how to reach it.
@@ -36,7 +46,7 @@ export const modelSchema = z
     /** Credits per million output tokens. */
     outputPrice: price,
     /** Credits per request answered from the response cache (default 0). */
-    cachePrice: z.number().min(0).default(0),
+    cachePrice: price.default(0),
     contextWindow: z.number().int().positive().default(128_000),
     maxOutputTokens: z.number().int().positive().default(4_096),
     /** Serve exact repeats from the response cache (also per request with `x-hub-cache: true`). */

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentText, expectedOpenAIUsage } from '../../../../test/fakes/index.js';
-import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit } from '../models-test-kit.js';
+import { unitsToCredits } from '../../credits/money.js';
+import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit, TEST_PRICES } from '../models-test-kit.js';
 
 const tools = [
   {
@@ -43,10 +44,10 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(data.model).toBe('test-gpt');
       const cost = usage.prompt_tokens + 2 * usage.completion_tokens;
       expect(await kit.balance(userId)).toBe(before - cost);
-      expect(response.headers.get('x-hub-cost')).toBe(String(cost / 10_000));
-      expect(response.headers.get('x-hub-balance')).toBe(String((before - cost) / 10_000));
+      expect(response.headers.get('x-hub-cost')).toBe(String(unitsToCredits(cost)));
+      expect(response.headers.get('x-hub-balance')).toBe(String(unitsToCredits(before - cost)));
       expect(response.headers.get('x-request-id')).toBeTruthy();
-      expect((data as unknown as { hub: { cost: number } }).hub.cost).toBe(cost / 10_000);
+      expect((data as unknown as { hub: { cost: number } }).hub.cost).toBe(unitsToCredits(cost));
       // The upstream was asked with the model's upstream id and a clamped output limit.
       const sent = kit.fake.requests.at(-1)?.body as { model: string; max_tokens: number };
       expect(sent.model).toBe('gpt-4o-mini');
@@ -70,8 +71,8 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const cost = usage.prompt_tokens + 2 * usage.completion_tokens;
       expect(last?.usage?.completion_tokens).toBe(5);
       const hub = (last as unknown as { hub: { cost: number; balance: number; requestId: string } }).hub;
-      expect(hub.cost).toBe(cost / 10_000);
-      expect(hub.balance).toBe((before - cost) / 10_000);
+      expect(hub.cost).toBe(unitsToCredits(cost));
+      expect(hub.balance).toBe(unitsToCredits(before - cost));
       expect(await kit.balance(userId)).toBe(before - cost);
     });
 
@@ -142,8 +143,8 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         expect.objectContaining({
           id: 'test-gpt',
           aliases: ['gpt'],
-          inputPrice: 100,
-          outputPrice: 200,
+          inputPrice: TEST_PRICES.inputPrice,
+          outputPrice: TEST_PRICES.outputPrice,
           maxOutputTokens: 100,
         }),
       ]);

@@ -1,6 +1,7 @@
 import type { Database } from '@smart-ai-hub/adapters';
 import type { UsageReport } from '@smart-ai-hub/sdk';
 import { type Kysely, sql } from 'kysely';
+import { HubError } from '../../../http/hub-error.js';
 import { unitsToCredits } from '../../credits/money.js';
 
 const DAY = 86_400_000;
@@ -40,14 +41,27 @@ export async function usageReport(
       requests: Number(row.requests),
       inputTokens: Number(row.input_tokens),
       outputTokens: Number(row.output_tokens),
-      cost: unitsToCredits(Number(row.cost)),
+      cost: unitsToCredits(exactSum(row.cost)),
     };
     totals.requests += bucket.requests;
     totals.inputTokens += bucket.inputTokens;
     totals.outputTokens += bucket.outputTokens;
-    costUnits += Number(row.cost);
+    costUnits += exactSum(row.cost);
     return bucket;
   });
-  totals.cost = unitsToCredits(costUnits);
+  totals.cost = unitsToCredits(exactSum(costUnits));
   return { from: query.from, to: query.to, data, totals };
+}
+
+/** A sum of units, refused (not rounded) once it passes what a JSON number carries exactly. */
+function exactSum(value: number | string | bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new HubError(
+      422,
+      'amount_out_of_range',
+      'This report sums more credits than a JSON number carries exactly: ask for a shorter period or one user',
+    );
+  }
+  return n;
 }
