@@ -103,7 +103,7 @@ export interface CreateApiKeyRequest {
   /** ISO time; omit for a key that does not expire. */
   expiresAt?: string;
   allowedModels?: string[];
-  /** Credits (at most 4 decimals). */
+  /** Credits (at most 6 decimals). */
   spendCap?: number;
 }
 

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { credits } from './0002-credits.js';
 import { notifications } from './0003-notifications.js';
 import { leanLedgerIndexes } from './0004-lean-ledger-indexes.js';
+import { microCredits } from './0005-micro-credits.js';
 import { checkoutSessions } from './0007-checkout-sessions.js';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-credits': credits,
   '0003-notifications': notifications,
   '0004-lean-ledger-indexes': leanLedgerIndexes,
+  '0005-micro-credits': microCredits,
   '0007-checkout-sessions': checkoutSessions,
 };
