@@ -93,5 +93,42 @@ for (const dialect of await testDialects()) {
       expect(writer.pending).toBe(0);
       expect(await written(user)).toEqual([1, 2, 3, 4, 5, 6]);
     });
+
+    // A NUL reaching the writer by a path that skips the JSON parser's rule: PostgreSQL text
+    // cannot hold it (SQLite stores it). A missing model is refused by both.
+    const nul = (userId: string, i: number): UsageRow => ({ ...row(userId, i), end_user: 'a\u0000b' });
+    const noModel = (userId: string, i: number): UsageRow => ({ ...row(userId, i), model: null as never });
+    const nulRefused = dialect === 'postgres';
+
+    it('drops the rows the database refuses, writes every other row of the batch, and counts them', async () => {
+      const writer = new UsageWriter(database.db, log, { batchSize: 1_000, intervalMs: 60_000 });
+      const user = newId('usr');
+      const good = Array.from({ length: 450 }, (_, i) => i + 1).filter((i) => ![7, 200, 449].includes(i));
+      for (let i = 1; i <= 450; i++) {
+        if (i === 7 || i === 449) writer.push(noModel(user, i));
+        else if (i === 200) writer.push(nul(user, i));
+        else writer.push(row(user, i));
+      }
+      expect(await writer.flush()).toBe(true);
+      expect(writer.pending).toBe(0);
+      expect(await written(user)).toEqual(nulRefused ? good : [...good, 200].sort((a, b) => a - b));
+      expect(writer.dropped).toBe(nulRefused ? 3 : 2);
+    });
+
+    it('never retries a refused row: the rows queued after it are written', async () => {
+      const writer = new UsageWriter(database.db, log, { batchSize: 1_000, intervalMs: 60_000 });
+      const user = newId('usr');
+      // One chat alone in its batch: before, its batch failed, stayed queued and took every later row down with it.
+      writer.push(noModel(user, 1));
+      expect(await writer.flush()).toBe(true);
+      expect(writer.pending).toBe(0);
+      writer.push(nul(user, 2));
+      writer.push(row(user, 3));
+      expect(await writer.flush()).toBe(true);
+      writer.push(row(user, 4));
+      expect(await writer.flush()).toBe(true);
+      expect(await written(user)).toEqual(nulRefused ? [3, 4] : [2, 3, 4]);
+      expect(writer.dropped).toBe(nulRefused ? 2 : 1);
+    });
   });
 }
