@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import type { DeploymentConfig } from '../catalog/catalog-schema.js';
 import { toUpstreamError } from '../providers/openai-provider.js';
 import type { ProviderCall } from '../providers/provider.js';
+import { UpstreamError } from '../providers/upstream-error.js';
 
 /** How the hub asks one deployment for embeddings. `request.model` is the upstream's id. */
 export interface EmbeddingsProvider {
@@ -19,6 +20,18 @@ export function estimateEmbeddingTokens(input: EmbeddingsRequest['input']): numb
     tokens += Array.isArray(item) ? item.length : Math.max(1, Math.ceil(item.length / 4));
   return tokens;
 }
+
+/** The mock's vector length when a request sets no `dimensions`. */
+const MOCK_DIMENSIONS = 256;
+
+/**
+ * The most `dimensions` the mock accepts. OpenAI's text-embedding-3 models shorten their vectors
+ * to any length from 1 up to their native one (1536 for -small, 3072 for -large) and refuse a
+ * longer one with a 400; the mock takes the longest native length, so a client written for either
+ * model runs against it, and refuses past it the same way (a 400 before any vector is built: an
+ * unbounded one was a few gigabytes of floats that took a default install down).
+ */
+export const MOCK_MAX_DIMENSIONS = 3072;
 
 /** A deterministic unit vector for a text (the mock's answer). */
 function mockVector(text: string, dimensions: number): number[] {
@@ -39,7 +52,13 @@ const mockEmbeddings: EmbeddingsProvider = {
       typeof request.input === 'string' || typeof request.input[0] === 'number'
         ? [request.input]
         : (request.input as Array<string | number[]>);
-    const dimensions = request.dimensions ?? 256;
+    const dimensions = request.dimensions ?? MOCK_DIMENSIONS;
+    if (dimensions > MOCK_MAX_DIMENSIONS) {
+      throw new UpstreamError(
+        `dimensions is ${dimensions}, more than this model's ${MOCK_MAX_DIMENSIONS}: ask for ${MOCK_MAX_DIMENSIONS} or fewer`,
+        400,
+      );
+    }
     const data = items.map((item, index) => {
       const vector = mockVector(Array.isArray(item) ? item.join(',') : item, dimensions);
       const embedding =

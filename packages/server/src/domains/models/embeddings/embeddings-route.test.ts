@@ -7,6 +7,7 @@ import { createUser, type TestUser } from '../../../../test/support/auth-fixture
 import { createTestHub, type TestHub } from '../../../../test/support/test-hub.js';
 import { creditsToUnits } from '../../credits/money.js';
 import { modelsFileSchema } from '../catalog/catalog-schema.js';
+import { MOCK_MAX_DIMENSIONS } from './embeddings-provider.js';
 
 for (const dialect of await testDialects()) {
   const coordination = dialect === 'sqlite' ? 'memory' : 'redis';
@@ -100,6 +101,28 @@ for (const dialect of await testDialects()) {
         encoding_format: 'float',
       });
       expect(again.data[0]!.embedding).toEqual(result.data[0]!.embedding);
+    });
+
+    it("caps the mock's dimensions as OpenAI caps text-embedding-3: up to the native length, a 400 past it", async () => {
+      const longest = await client.embeddings.create({
+        model: 'mock-embed',
+        input: 'hello',
+        dimensions: MOCK_MAX_DIMENSIONS,
+      });
+      expect(longest.data[0]!.embedding).toHaveLength(MOCK_MAX_DIMENSIONS);
+      const before = (await t.hub.services.credits.balance(user.user.id)).balance;
+      for (const dimensions of [MOCK_MAX_DIMENSIONS + 1, 400_000_000]) {
+        await expect(
+          client.embeddings.create({ model: 'mock-embed', input: ['a', 'b'], dimensions }),
+        ).rejects.toMatchObject({
+          status: 400,
+          error: {
+            type: 'invalid_request_error',
+            message: expect.stringContaining(`dimensions is ${dimensions}`),
+          },
+        });
+      }
+      expect((await t.hub.services.credits.balance(user.user.id)).balance).toBe(before);
     });
 
     it('retries an upstream 500, charges once; errors answer in OpenAI shape', async () => {
