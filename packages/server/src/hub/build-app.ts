@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { loadConfig } from '../config/load-config.js';
+import { sendHubError } from '../http/error-handler.js';
 import { createHub } from './create-hub.js';
 import type { HubOptions } from './hub-options.js';
 
@@ -65,6 +66,8 @@ export async function buildHubApp(options: HubOptions & { logger?: FastifyServer
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
+    // A URL the router cannot decode (`%ff`) or an overlong path segment: the envelope too.
+    frameworkErrors: (error, request, reply) => sendHubError(request, reply, error),
   });
   await app.register(createHub({ defaultMetrics: true, ...options, config }));
   return app;

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorEnvelope } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health-routes.js';
+import { installInputGuards } from '../http/input-guards.js';
 import { installHttpMetrics } from '../http/metrics.js';
 import { buildHubContext } from './build-context.js';
 import { domains } from './domains.js';
@@ -47,6 +48,7 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
             reply.header('x-request-id', request.id);
           });
           installErrorEnvelope(scoped);
+          installInputGuards(scoped);
           await scoped.register(hubCors, { origins: hub.config.env.CORS_ORIGINS });
           installHttpMetrics(scoped, hub.metrics);
           await scoped.register(swagger, {
