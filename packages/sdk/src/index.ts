@@ -10,6 +10,7 @@ export { type CursorPage, PageIterator } from './core/page-iterator.js';
 export type { RequestOptions } from './core/request-options.js';
 export { Stream } from './core/stream.js';
 export type { RetryInfo } from './core/transport.js';
+export * from './wire/api-key-scopes.js';
 export type * from './wire/auth.js';
 export type * from './wire/chat.js';
 export type * from './wire/credits.js';

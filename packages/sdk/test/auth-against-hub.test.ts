@@ -112,7 +112,7 @@ for (const dialect of await testDialects()) {
       await laptop.auth.sessions.revoke(phoneSession.id);
       expect((await laptop.auth.sessions.list()).map((s) => s.id)).not.toContain(phoneSession.id);
 
-      const created = await laptop.apiKeys.create({ name: 'server' });
+      const created = await laptop.apiKeys.create({ name: 'server', scopes: ['profile:read'] });
       expect(created.key).toMatch(/^sk-hub-/);
       const viaKey = new HubClient({ baseURL: t.url, apiKey: created.key, maxRetries: 0 });
       await expect(viaKey.me.get()).resolves.toMatchObject({ email: address });

@@ -163,8 +163,13 @@ export interface CreditHoldsTable {
   user_id: string;
   amount: number;
   status: 'open' | 'settled' | 'released' | 'expired';
-  /** The amount charged when settled. */
+  /** The amount charged when settled (may exceed `amount`: see `overage`). */
   settled_amount: number | null;
+  /**
+   * Units of the charge no hold covered when it was posted: beyond `amount`, or all of it when the
+   * settle came after the sweeper had expired the hold. 0 for the ordinary charge.
+   */
+  overage: Generated<number>;
   transaction_id: string | null;
   request_id: string | null;
   /** JSON object. */

@@ -2,7 +2,10 @@ import type { RequestOptions } from '../core/request-options.js';
 import type { Transport } from '../core/transport.js';
 import type { ApiKeyInfo, CreateApiKeyRequest, CreatedApiKey } from '../wire/auth.js';
 
-/** The user's API keys: `client.apiKeys`. */
+/**
+ * The user's API keys: `client.apiKeys`. Signed in, a client manages all of them; a client whose
+ * key holds `keys:manage` manages only the keys that key made, each never wider than itself.
+ */
 export class ApiKeys {
   constructor(private readonly transport: Transport) {}
 
@@ -14,12 +17,15 @@ export class ApiKeys {
     return page.apiKeys;
   }
 
-  /** Creates a key; keep `key` from the answer, the hub never shows it again. */
+  /**
+   * Creates a key; keep `key` from the answer, the hub never shows it again. `scopes` says what
+   * it may do (default `DEFAULT_API_KEY_SCOPES`: call models, read credits, usage and models).
+   */
   create(body: CreateApiKeyRequest, options?: RequestOptions): Promise<CreatedApiKey> {
     return this.transport.json({ method: 'POST', path: '/api/v1/api-keys', body }, options);
   }
 
-  /** Revokes a key at once. */
+  /** Revokes a key at once, and every key made under it. */
   async revoke(id: string, options?: RequestOptions): Promise<void> {
     await this.transport.json(
       { method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` },

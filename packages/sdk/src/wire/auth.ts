@@ -3,6 +3,8 @@
  * `/api-keys`, `/admin/users`). Times are ISO 8601 strings; credit amounts are credits.
  */
 
+import type { ApiKeyScope } from './api-key-scopes.js';
+
 export type UserRole = 'admin' | 'moderator' | 'user';
 
 /** A user as the API shows it (never a password hash). */
@@ -86,7 +88,12 @@ export interface ApiKeyInfo {
   name: string;
   /** The first characters of the key (`sk-hub-AbCd`), to recognise it. */
   prefix: string;
-  /** Model ids this key may call, or null for every model. */
+  /** What the key may do (see {@link ApiKeyScope}). */
+  scopes: ApiKeyScope[];
+  /**
+   * Model names this key may call, or null for every model. A name allows its model: the key
+   * may call it by its id and by every alias, and sees it in the model lists.
+   */
   allowedModels: string[] | null;
   /** Credits this key may spend in total, or null for no cap. */
   spendCap: number | null;
@@ -96,12 +103,24 @@ export interface ApiKeyInfo {
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;
+  /** The key that made this one (a `keys:manage` key), or null when a session made it. */
+  createdByKeyId: string | null;
 }
 
+/**
+ * A new key. Made by a key (with `keys:manage`), it is never wider than its creator: scopes a
+ * subset of the creator's (default: the defaults it holds), models among the creator's (default:
+ * the creator's list), an expiry no later than the creator's (default: the same) and, when the
+ * creator has a cap, a cap within what it has left (required; that much counts as spent by the
+ * creator, so a key and the keys it made never spend more than its cap together).
+ */
 export interface CreateApiKeyRequest {
   name: string;
   /** ISO time; omit for a key that does not expire. */
   expiresAt?: string;
+  /** Default: `DEFAULT_API_KEY_SCOPES` (call models; read credits, usage and models). */
+  scopes?: ApiKeyScope[];
+  /** Model ids or aliases; omit for every model. */
   allowedModels?: string[];
   /** Credits (at most 6 decimals). */
   spendCap?: number;

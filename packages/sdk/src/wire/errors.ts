@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   insufficient_credits: 402,
   forbidden: 403,
+  insufficient_scope: 403,
   model_not_allowed: 403,
   spend_cap_reached: 403,
   not_found: 404,

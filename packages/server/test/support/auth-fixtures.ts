@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '@smart-ai-hub/adapters';
+import { API_KEY_SCOPES } from '@smart-ai-hub/sdk';
 import type { Role } from '../../src/domains/auth/principal.js';
 import type { HubContext } from '../../src/hub/hub-context.js';
 import type { TestHub } from './test-hub.js';
@@ -13,7 +14,7 @@ export interface TestUser {
   accessToken: string;
   refreshToken: string;
   sessionId: string;
-  /** An API key (`sk-hub-...`) with no expiry, model restriction or cap. */
+  /** An API key (`sk-hub-...`) with every scope, and no expiry, model restriction or cap. */
   apiKey: string;
   apiKeyId: string;
   /** `{ authorization: 'Bearer <accessToken>' }`, for `inject({ headers })`. */
@@ -40,7 +41,7 @@ export async function createUser(
     emailVerified: options.emailVerified ?? true,
   });
   const tokens = await auth.issueTokens(user, { userAgent: 'auth-fixtures', ip: '127.0.0.1' });
-  const { key, row } = await apiKeys.create(user.id, { name: 'fixture key' });
+  const { key, row } = await apiKeys.create(user.id, { name: 'fixture key', scopes: API_KEY_SCOPES });
   const sessionId = (await hub.services.accessTokens.verify(tokens.accessToken))!.sessionId!;
   return {
     user,

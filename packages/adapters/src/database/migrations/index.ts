@@ -5,6 +5,7 @@ import { notifications } from './0003-notifications.js';
 import { leanLedgerIndexes } from './0004-lean-ledger-indexes.js';
 import { microCredits } from './0005-micro-credits.js';
 import { checkoutSessions } from './0007-checkout-sessions.js';
+import { holdOverage } from './0008-hold-overage.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new migration gets the next
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-lean-ledger-indexes': leanLedgerIndexes,
   '0005-micro-credits': microCredits,
   '0007-checkout-sessions': checkoutSessions,
+  '0008-hold-overage': holdOverage,
 };

@@ -41,8 +41,8 @@ const mintBody = z
 export async function adminUserRoutes(fastify: FastifyInstance, hub: HubContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { users, auth } = hub.services;
-  const readers = { onRequest: requireAuth(hub, 'read:users') };
-  const writers = { onRequest: requireAuth(hub, 'write:users') };
+  const readers = { onRequest: requireAuth(hub, 'read:users'), config: { apiKeyScope: 'admin' as const } };
+  const writers = { onRequest: requireAuth(hub, 'write:users'), config: { apiKeyScope: 'admin' as const } };
 
   app.get('/api/v1/admin/users', { ...readers, schema: { querystring: listQuery } }, async (request) => {
     const page = await users.list(request.query);

@@ -1,4 +1,4 @@
-import type { ApiKeyInfo } from '@smart-ai-hub/sdk';
+import { API_KEY_SCOPES, type ApiKeyInfo } from '@smart-ai-hub/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,13 +6,17 @@ import { requireAuth } from '../../http/guards.js';
 import { badRequest } from '../../http/hub-error.js';
 import type { HubContext } from '../../hub/hub-context.js';
 import { creditsToUnits, unitsToCredits } from '../credits/money.js';
-import type { ApiKeyRow } from './api-keys.js';
+import { isModelAllowed } from '../models/allowed-models.js';
+import { type ApiKeyRow, type KeyOwner, parseScopes } from './api-keys.js';
 import { idParams } from './auth-schemas.js';
+import { limitsForKeyMadeByKey } from './key-made-by-key.js';
+import type { Principal } from './principal.js';
 
 const createApiKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length).optional(),
     allowedModels: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
     spendCap: z.number().positive().optional(),
   })
@@ -25,6 +29,7 @@ function toApiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scopes: parseScopes(row.scopes),
     allowedModels: row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null,
     spendCap: row.spend_cap === null ? null : unitsToCredits(row.spend_cap),
     spent: unitsToCredits(row.spent),
@@ -32,27 +37,39 @@ function toApiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
     createdAt: iso(row.created_at)!,
+    createdByKeyId: row.created_by_key_id,
   };
 }
 
-/** `/api/v1/api-keys`: list, create (the key is shown once), revoke the caller's own keys. */
+/** A session acts on all the user's keys; a `keys:manage` key only on the keys it made. */
+const ownerOf = (principal: Principal): KeyOwner => ({
+  userId: principal.userId,
+  ...(principal.apiKey ? { keyId: principal.apiKey.id } : {}),
+});
+
+/**
+ * `/api/v1/api-keys`: list, create (the key is shown once), revoke the caller's own keys. A
+ * signed-in session, or a key with `keys:manage` (a provisioning key), whose keys are never
+ * wider than itself (see `limitsForKeyMadeByKey`).
+ */
 export async function apiKeyRoutes(fastify: FastifyInstance, hub: HubContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { apiKeys } = hub.services;
-  const signedIn = { onRequest: requireAuth(hub) };
+  const keyManagers = { onRequest: requireAuth(hub), config: { apiKeyScope: 'keys:manage' as const } };
 
-  app.get('/api/v1/api-keys', signedIn, async (request) => ({
-    apiKeys: (await apiKeys.list(request.principal!.userId)).map(toApiKeyInfo),
+  app.get('/api/v1/api-keys', keyManagers, async (request) => ({
+    apiKeys: (await apiKeys.list(ownerOf(request.principal!))).map(toApiKeyInfo),
   }));
 
   app.post(
     '/api/v1/api-keys',
-    { ...signedIn, schema: { body: createApiKeyBody } },
+    { ...keyManagers, schema: { body: createApiKeyBody } },
     async (request, reply) => {
-      const { name, expiresAt, allowedModels, spendCap } = request.body;
-      const expires = expiresAt === undefined ? null : Date.parse(expiresAt);
-      if (expires !== null && expires <= Date.now()) throw badRequest('expiresAt must be in the future');
-      let cap: number | null = null;
+      const principal = request.principal!;
+      const { name, expiresAt, scopes, allowedModels, spendCap } = request.body;
+      const expires = expiresAt === undefined ? undefined : Date.parse(expiresAt);
+      if (expires !== undefined && expires <= Date.now()) throw badRequest('expiresAt must be in the future');
+      let cap: number | undefined;
       if (spendCap !== undefined) {
         try {
           cap = creditsToUnits(spendCap);
@@ -60,11 +77,18 @@ export async function apiKeyRoutes(fastify: FastifyInstance, hub: HubContext): P
           throw badRequest(`spendCap: ${(error as Error).message}`);
         }
       }
-      const { key, row } = await apiKeys.create(request.principal!.userId, {
+      const requested = { scopes, allowedModels, spendCap: cap, expiresAt: expires };
+      const creator = principal.apiKey;
+      const limits = creator
+        ? limitsForKeyMadeByKey(creator, requested, (modelName) => {
+            const model = hub.services.models.catalog.resolve(modelName);
+            return model !== undefined && isModelAllowed(principal, model);
+          })
+        : requested;
+      const { key, row } = await apiKeys.create(principal.userId, {
         name,
-        expiresAt: expires,
-        allowedModels: allowedModels ?? null,
-        spendCap: cap,
+        ...limits,
+        ...(creator ? { createdByKeyId: creator.id } : {}),
       });
       return reply.code(201).send({ ...toApiKeyInfo(row), key });
     },
@@ -72,9 +96,9 @@ export async function apiKeyRoutes(fastify: FastifyInstance, hub: HubContext): P
 
   app.delete(
     '/api/v1/api-keys/:id',
-    { ...signedIn, schema: { params: idParams } },
+    { ...keyManagers, schema: { params: idParams } },
     async (request, reply) => {
-      await apiKeys.revoke(request.principal!.userId, request.params.id);
+      await apiKeys.revoke(ownerOf(request.principal!), request.params.id);
       return reply.code(204).send();
     },
   );

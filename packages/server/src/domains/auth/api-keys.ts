@@ -1,7 +1,9 @@
 import type { ApiKeysTable } from '@smart-ai-hub/adapters';
 import { type Database, newId } from '@smart-ai-hub/adapters';
+import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '@smart-ai-hub/sdk';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { notFound } from '../../http/hub-error.js';
+import { badRequest, HubError, notFound, unauthorized } from '../../http/hub-error.js';
+import { unitsToCredits } from '../credits/money.js';
 import type { Role } from './principal.js';
 import { hashSecret, newSecretToken } from './secret-token.js';
 import { TtlCache } from './ttl-cache.js';
@@ -17,9 +19,25 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export interface CreateApiKeyInput {
   name: string;
   expiresAt?: number | null;
+  /** Default: {@link DEFAULT_API_KEY_SCOPES}. */
+  scopes?: readonly ApiKeyScope[];
   allowedModels?: string[] | null;
   /** Credit units. */
   spendCap?: number | null;
+  /**
+   * The key making this one (with `keys:manage`), whose limits the caller has already narrowed
+   * the input to (see `limitsForKeyMadeByKey`). When the creator has a cap, the new key's cap is
+   * counted as spent by the creator, in one guarded update with the insert: refused (nothing
+   * made) when the creator has less left, or was revoked or expired meanwhile.
+   */
+  createdByKeyId?: string;
+}
+
+/** Whose keys `list` and `revoke` see: the user's, or only those a key made. */
+export interface KeyOwner {
+  userId: string;
+  /** A `keys:manage` key acting: it sees and revokes only the keys it made. */
+  keyId?: string;
 }
 
 /** A key that authenticates, with its owner's role as of the lookup. */
@@ -27,8 +45,17 @@ export interface ResolvedApiKey {
   id: string;
   userId: string;
   role: Role;
+  scopes: ReadonlySet<ApiKeyScope>;
   allowedModels: string[] | null;
   spendCap: number | null;
+  expiresAt: number | null;
+}
+
+/** The stored scopes (a JSON array); a name this code does not know grants nothing. */
+export function parseScopes(stored: string): ApiKeyScope[] {
+  const known = new Set<string>(API_KEY_SCOPES);
+  const parsed: unknown = JSON.parse(stored);
+  return Array.isArray(parsed) ? parsed.filter((s): s is ApiKeyScope => known.has(s)) : [];
 }
 
 /**
@@ -38,9 +65,13 @@ export interface ResolvedApiKey {
  */
 export interface ApiKeysService {
   create(userId: string, input: CreateApiKeyInput): Promise<{ key: string; row: ApiKeyRow }>;
-  list(userId: string): Promise<ApiKeyRow[]>;
-  /** Revokes the user's key; 404 when the key is not theirs. Revoking twice is harmless. */
-  revoke(userId: string, id: string): Promise<void>;
+  list(owner: string | KeyOwner): Promise<ApiKeyRow[]>;
+  /**
+   * Revokes the key, and every key made under it (by it, by those, ...), so that a leaked
+   * provisioning key leaves nothing of its own behind. 404 when the key is not the owner's (or
+   * not made by the acting key). Revoking twice is harmless.
+   */
+  revoke(owner: string | KeyOwner, id: string): Promise<void>;
   /** The key's identity, or null when it is unknown, revoked, expired, or its user is disabled. */
   resolve(key: string): Promise<ResolvedApiKey | null>;
   /** Drops every cached lookup (after a user is disabled or changes role). */
@@ -55,9 +86,11 @@ export interface ApiKeysService {
 }
 
 interface CachedKey extends ResolvedApiKey {
-  expiresAt: number | null;
   disabled: boolean;
 }
+
+const ownerOf = (owner: string | KeyOwner): KeyOwner =>
+  typeof owner === 'string' ? { userId: owner } : owner;
 
 export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
   const cache = new TtlCache<CachedKey | null>(API_KEY_CACHE_MS);
@@ -93,37 +126,113 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
     },
     async create(userId, input) {
       const key = newSecretToken(API_KEY_PREFIX);
+      const now = Date.now();
       const row: ApiKeyRow = {
         id: newId('key'),
         user_id: userId,
         name: input.name,
         prefix: key.slice(0, API_KEY_PREFIX.length + 4),
         key_hash: hashSecret(key),
+        scopes: JSON.stringify([...new Set(input.scopes ?? DEFAULT_API_KEY_SCOPES)]),
         allowed_models: input.allowedModels ? JSON.stringify(input.allowedModels) : null,
         spend_cap: input.spendCap ?? null,
         spent: 0,
         expires_at: input.expiresAt ?? null,
         last_used_at: null,
         revoked_at: null,
-        created_at: Date.now(),
+        created_at: now,
+        created_by_key_id: input.createdByKeyId ?? null,
       };
-      await db.insertInto('api_keys').values(row).execute();
+      const creatorId = input.createdByKeyId;
+      if (creatorId === undefined) {
+        await db.insertInto('api_keys').values(row).execute();
+        return { key, row };
+      }
+      await db.transaction().execute(async (trx) => {
+        const creator = await trx
+          .selectFrom('api_keys')
+          .select(['spend_cap', 'spent'])
+          .where('id', '=', creatorId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (!creator) throw notFound('API key');
+        if (creator.spend_cap !== null && row.spend_cap === null) {
+          throw badRequest('spendCap is required: the key making this one has a spending cap');
+        }
+        // The guard and the lock in one: a concurrent revoke of the creator either waits for this
+        // insert (and then revokes the new key too) or comes first (and this finds no row).
+        const carved = creator.spend_cap === null ? 0 : row.spend_cap!;
+        const updated = await trx
+          .updateTable('api_keys')
+          .set({ spent: sql`spent + ${carved}` })
+          .where('id', '=', creatorId)
+          .where('revoked_at', 'is', null)
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .where((eb) =>
+            eb.or([eb('spend_cap', 'is', null), eb(sql`spent + ${carved}`, '<=', eb.ref('spend_cap'))]),
+          )
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) {
+          const left = await trx
+            .selectFrom('api_keys')
+            .select(['spend_cap', 'spent', 'revoked_at'])
+            .where('id', '=', creatorId)
+            .executeTakeFirstOrThrow();
+          if (left.revoked_at !== null || left.spend_cap === null || left.spent + carved <= left.spend_cap) {
+            throw unauthorized('The key making this one was revoked or has expired');
+          }
+          throw new HubError(
+            403,
+            'spend_cap_reached',
+            `spendCap: the key making this one has ${unitsToCredits(Math.max(0, left.spend_cap - left.spent))} credits left`,
+          );
+        }
+        await trx.insertInto('api_keys').values(row).execute();
+      });
       return { key, row };
     },
-    list: (userId) =>
-      db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('id').execute(),
-    async revoke(userId, id) {
-      const row = await db
+    list(owner) {
+      const { userId, keyId } = ownerOf(owner);
+      let query = db.selectFrom('api_keys').selectAll().where('user_id', '=', userId);
+      if (keyId !== undefined) query = query.where('created_by_key_id', '=', keyId);
+      return query.orderBy('id').execute();
+    },
+    async revoke(owner, id) {
+      const { userId, keyId } = ownerOf(owner);
+      let query = db
         .selectFrom('api_keys')
         .select(['key_hash', 'revoked_at'])
         .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+        .where('user_id', '=', userId);
+      if (keyId !== undefined) query = query.where('created_by_key_id', '=', keyId);
+      const row = await query.executeTakeFirst();
       if (!row) throw notFound('API key');
-      if (row.revoked_at === null) {
-        await db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', id).execute();
-      }
-      cache.delete(row.key_hash);
+      const revoked = await db.transaction().execute(async (trx) => {
+        const now = Date.now();
+        // The key first: a key being made under it meanwhile either waits for this (and is found
+        // below) or finds it revoked (see `create`).
+        await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: now })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        const hashes = [row.key_hash];
+        let frontier = [id];
+        while (frontier.length > 0) {
+          const made = await trx
+            .updateTable('api_keys')
+            .set({ revoked_at: now })
+            .where('created_by_key_id', 'in', frontier)
+            .where('revoked_at', 'is', null)
+            .returning(['id', 'key_hash'])
+            .execute();
+          hashes.push(...made.map((k) => k.key_hash));
+          frontier = made.map((k) => k.id);
+        }
+        return hashes;
+      });
+      for (const hash of revoked) cache.delete(hash);
     },
     async resolve(key) {
       if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
@@ -136,6 +245,7 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
           .select([
             'api_keys.id',
             'api_keys.user_id',
+            'api_keys.scopes',
             'api_keys.allowed_models',
             'api_keys.spend_cap',
             'api_keys.expires_at',
@@ -151,6 +261,7 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
                 id: row.id,
                 userId: row.user_id,
                 role: row.role,
+                scopes: new Set(parseScopes(row.scopes)),
                 allowedModels: row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null,
                 spendCap: row.spend_cap,
                 expiresAt: row.expires_at,
@@ -162,7 +273,7 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
       const now = Date.now();
       if (!entry || entry.disabled || (entry.expiresAt !== null && entry.expiresAt <= now)) return null;
       touch(entry.id, now);
-      const { expiresAt: _e, disabled: _d, ...resolved } = entry;
+      const { disabled: _d, ...resolved } = entry;
       return resolved;
     },
     invalidate() {

@@ -189,7 +189,7 @@ for (const dialect of await testDialects()) {
       const other = await createUser(t);
       const created = await post(
         '/api/v1/api-keys',
-        { name: 'server', allowedModels: ['gpt-4o-mini'], spendCap: 12.5 },
+        { name: 'server', scopes: ['profile:read'], allowedModels: ['gpt-4o-mini'], spendCap: 12.5 },
         u.headers,
       );
       expect(created.statusCode).toBe(201);

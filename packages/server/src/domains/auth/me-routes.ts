@@ -28,7 +28,9 @@ export async function meRoutes(fastify: FastifyInstance, hub: HubContext): Promi
   // Authentication runs before body validation, so an anonymous caller learns nothing about shapes.
   const signedIn = { onRequest: requireAuth(hub) };
 
-  app.get('/api/v1/me', signedIn, async (request) => toHubUser(await users.get(request.principal!.userId)));
+  app.get('/api/v1/me', { ...signedIn, config: { apiKeyScope: 'profile:read' } }, async (request) =>
+    toHubUser(await users.get(request.principal!.userId)),
+  );
 
   app.patch('/api/v1/me', { ...signedIn, schema: { body: updateMeBody } }, async (request) =>
     toHubUser(await users.update(request.principal!.userId, request.body)),

@@ -1,3 +1,5 @@
+import type { ApiKeyScope } from '@smart-ai-hub/sdk';
+
 /** The roles of the hub and what each may do (the seed's RBAC). */
 export const ROLES = ['admin', 'moderator', 'user'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,12 +28,19 @@ export interface Principal {
   via: 'access_token' | 'api_key' | 'host' | 'oidc';
   /** The session behind an access token. */
   sessionId?: string;
-  /** The API key, when the request used one, with the limits it carries. */
+  /**
+   * The API key, when the request used one, with the limits it carries. A key reaches only the
+   * routes its scopes name (see `requireAuth`); without a key, the role's full rights apply.
+   */
   apiKey?: {
     id: string;
+    scopes: ReadonlySet<ApiKeyScope>;
+    /** Model names (ids or aliases) the key may call, or null for every model. */
     allowedModels: readonly string[] | null;
     /** Credit units, or null for no cap. */
     spendCap: number | null;
+    /** Epoch ms, or null for a key that does not expire. */
+    expiresAt: number | null;
   };
 }
 

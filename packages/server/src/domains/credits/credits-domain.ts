@@ -1,5 +1,6 @@
 import type { HubDomain } from '../../hub/hub-domain.js';
 import { CreditsService } from './credits-service.js';
+import { startHoldUpkeep } from './hold-upkeep.js';
 import { creditsToUnits } from './money.js';
 import { creditsRoutes } from './routes/credits-routes.js';
 
@@ -9,36 +10,34 @@ declare module '../../hub/hub-context.js' {
   }
 }
 
+declare module '../../hub/hub-options.js' {
+  interface HubOptions {
+    /**
+     * Hold lifetime and sweep interval in milliseconds, overriding `HOLD_TTL` and
+     * `HOLD_SWEEP_INTERVAL` (whole seconds): for tests that need holds to expire within one.
+     */
+    holdTimings?: { ttlMs?: number; sweepIntervalMs?: number };
+  }
+}
+
 /** Credits: the ledger, holds for metered work, grants, Stripe top-ups. */
 export const creditsDomain: HubDomain = {
   name: 'credits',
-  setup(hub) {
+  setup(hub, options) {
     const { env } = hub.config;
+    const ttlMs = options.holdTimings?.ttlMs ?? env.HOLD_TTL * 1000;
     hub.services.credits = new CreditsService({
       database: hub.database,
       coordination: hub.coordination,
       log: hub.log,
-      holdTtlMs: env.HOLD_TTL * 1000,
+      holdTtlMs: ttlMs,
+      sweepIntervalMs: options.holdTimings?.sweepIntervalMs ?? env.HOLD_SWEEP_INTERVAL * 1000,
       lowThreshold: creditsToUnits(env.CREDITS_LOW_THRESHOLD),
     });
   },
   routes: creditsRoutes,
   start(hub) {
     const credits = hub.services.credits;
-    let running = false;
-    const timer = setInterval(async () => {
-      if (running) return;
-      running = true;
-      try {
-        const expired = await credits.sweepExpiredHolds();
-        if (expired > 0) hub.log.info({ expired }, 'released expired credit holds');
-      } catch (error) {
-        hub.log.error({ err: error }, 'credit hold sweep failed');
-      } finally {
-        running = false;
-      }
-    }, hub.config.env.HOLD_SWEEP_INTERVAL * 1000);
-    timer.unref();
-    hub.onClose(() => clearInterval(timer));
+    hub.onClose(startHoldUpkeep(credits, hub.log, credits.upkeep));
   },
 };

@@ -6,12 +6,15 @@ import type {
   Balance,
   CreditHold,
   CreditsPort,
+  HoldExpiredListener,
   HoldInput,
   HoldOutcome,
   SettleDetails,
 } from './credits-port.js';
 import { type GrantInput, type GrantResult, grantCredits } from './grants.js';
 import { HoldFactsCache } from './hold-facts.js';
+import { HoldRenewer } from './hold-renewer.js';
+import type { HoldUpkeepTimings } from './hold-upkeep.js';
 import { placeHold, resolveHold, sweepExpiredHolds } from './holds.js';
 import type { LedgerDeps } from './ledger-deps.js';
 import { createLedgerStatements } from './ledger-statements.js';
@@ -26,6 +29,8 @@ export interface CreditsServiceOptions {
   log: FastifyBaseLogger;
   /** Default hold lifetime, ms. */
   holdTtlMs: number;
+  /** Between sweeps of expired holds, ms (default 30 s). */
+  sweepIntervalMs?: number;
   /** Balance (units) below which `credits.low` is emitted. */
   lowThreshold: number;
 }
@@ -36,6 +41,8 @@ export interface CreditsServiceOptions {
  */
 export class CreditsService implements CreditsPort {
   private readonly deps: LedgerDeps;
+  /** How often the domain sweeps expired holds and renews live ones (`startHoldUpkeep`). */
+  readonly upkeep: HoldUpkeepTimings;
 
   constructor(options: CreditsServiceOptions) {
     this.deps = {
@@ -45,9 +52,17 @@ export class CreditsService implements CreditsPort {
       groupCommit: (fn) => options.database.groupCommit(fn),
       accounts: new AccountDirectory(options.database.db),
       events: new CreditEvents(options.coordination, options.log, options.lowThreshold),
+      log: options.log,
       holdTtlMs: options.holdTtlMs,
       statements: createLedgerStatements(options.database.db),
       openHolds: new HoldFactsCache(),
+      renewer: new HoldRenewer(options.database.db, options.holdTtlMs),
+      expiryListeners: [],
+    };
+    this.upkeep = {
+      sweepIntervalMs: options.sweepIntervalMs ?? 30_000,
+      // A live hold is renewed twice before it could expire, so one late tick costs nothing.
+      renewIntervalMs: Math.max(1, Math.floor(options.holdTtlMs / 3)),
     };
   }
 
@@ -61,6 +76,10 @@ export class CreditsService implements CreditsPort {
 
   release(holdId: string, reason?: string): Promise<HoldOutcome> {
     return resolveHold(this.deps, holdId, { status: 'released', reason });
+  }
+
+  onHoldExpired(listener: HoldExpiredListener): void {
+    this.deps.expiryListeners.push(listener);
   }
 
   async balance(userId: string): Promise<Balance> {
@@ -92,6 +111,14 @@ export class CreditsService implements CreditsPort {
   /** Expires open holds past their time; what the sweeper runs. */
   sweepExpiredHolds(now = Date.now()): Promise<number> {
     return sweepExpiredHolds(this.deps, now);
+  }
+
+  /**
+   * Pushes the expiry of this process's live holds (`keepAlive`) a TTL past `now`; what the
+   * renewer runs every third of the TTL. Resolves with how many open holds it renewed.
+   */
+  renewLiveHolds(now = Date.now()): Promise<number> {
+    return this.deps.renewer.renew(now);
   }
 
   /** Recomputes balances and held amounts from the ledger and reports any difference. */

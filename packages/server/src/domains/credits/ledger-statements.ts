@@ -48,18 +48,45 @@ export function createLedgerStatements(db: Kysely<Database>) {
     /** The exactly-once transition: only the caller that finds the hold open updates a row. */
     claimHold: prepareQuery<
       Database,
-      { id: string; status: HoldStatus; charged: number; now: number; transactionId: string | null }
+      {
+        id: string;
+        status: HoldStatus;
+        charged: number;
+        overage: number;
+        now: number;
+        transactionId: string | null;
+      }
     >(db, (db, p) =>
       db
         .updateTable('credit_holds')
         .set({
           status: p('status'),
           settled_amount: p('charged'),
+          overage: p('overage'),
           resolved_at: p('now'),
           transaction_id: p('transactionId'),
         })
         .where('id', '=', p('id'))
         .where('status', '=', 'open'),
+    ),
+
+    /**
+     * Records the charge of a hold the sweeper expired before its settle came: only the first such
+     * settle finds it uncharged (`transaction_id is null`); the hold's amount was already released.
+     */
+    claimExpiredHold: prepareQuery<Database, { id: string; charged: number; transactionId: string }>(
+      db,
+      (db, p) =>
+        db
+          .updateTable('credit_holds')
+          .set({
+            settled_amount: p('charged'),
+            overage: p('charged'),
+            transaction_id: p('transactionId'),
+          })
+          .where('id', '=', p('id'))
+          .where('status', '=', 'expired')
+          .where('transaction_id', 'is', null),
     ),
 
     /** An account's balance and held amount. */

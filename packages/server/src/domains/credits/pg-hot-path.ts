@@ -28,7 +28,7 @@ const PLACE_HOLD = serverPrepared(
 
 const RESOLVE_HOLD = serverPrepared(
   `with claimed as (
-     update credit_holds set status = $2, settled_amount = $3, resolved_at = $4, transaction_id = $5
+     update credit_holds set status = $2, settled_amount = $3, resolved_at = $4, transaction_id = $5, overage = $11
      where id = $1 and status = 'open'
      returning account_id, user_id, amount
    ), tx as (
@@ -66,12 +66,16 @@ export function pgPlaceHold(p: HoldRow) {
 /**
  * Resolves an open hold exactly once: claims it (`status = 'open'` guard), and when `charged > 0`
  * writes the usage transaction and its two postings; moves the user's balance and releases the
- * held amount. No row when the hold was not open (someone resolved it first).
+ * held amount. No row when the hold was not open (someone resolved it first). `charged` may
+ * exceed the hold (`overage`, recorded on the row): the balance moves by all of it, unguarded,
+ * since the work was done (see `CreditsPort.settle`).
  */
 export function pgResolveHold(p: {
   holdId: string;
-  status: 'settled' | 'released' | 'expired';
+  status: 'settled' | 'released';
   charged: number;
+  /** The part of `charged` beyond the hold's amount. */
+  overage: number;
   now: number;
   transactionId: string | null;
   userPostingId: string;
@@ -91,5 +95,6 @@ export function pgResolveHold(p: {
     p.counterAccountId,
     p.description,
     p.metadata,
+    p.overage,
   ]) as CompiledQuery<{ balance: number; held: number }>;
 }

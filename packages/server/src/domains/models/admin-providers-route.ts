@@ -7,7 +7,7 @@ import type { HubContext } from '../../hub/hub-context.js';
 export async function adminProvidersRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/api/v1/admin/providers',
-    { onRequest: requireAuth(hub, 'write:users') },
+    { onRequest: requireAuth(hub, 'write:users'), config: { apiKeyScope: 'admin' } },
     async (): Promise<DeploymentList> => {
       const service = hub.services.models;
       return {

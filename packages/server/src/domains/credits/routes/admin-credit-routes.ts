@@ -24,6 +24,7 @@ export async function adminCreditRoutes(fastify: FastifyInstance, hub: HubContex
     '/api/v1/admin/users/:id/credits',
     {
       onRequest: requireAuth(hub, 'write:credits'),
+      config: { apiKeyScope: 'admin' },
       schema: { params: grantParams, body: grantBody, headers: grantHeaders },
     },
     async (request, reply) => {

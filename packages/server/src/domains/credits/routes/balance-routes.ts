@@ -17,7 +17,10 @@ const transactionsQuery = z
 export async function balanceRoutes(fastify: FastifyInstance, hub: HubContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { credits } = hub.services;
-  const canRead = { onRequest: requireAuth(hub, 'read:credits') };
+  const canRead = {
+    onRequest: requireAuth(hub, 'read:credits'),
+    config: { apiKeyScope: 'credits:read' as const },
+  };
 
   app.get('/api/v1/credits', canRead, async (request) =>
     toCreditBalance(await credits.balance(request.principal!.userId)),

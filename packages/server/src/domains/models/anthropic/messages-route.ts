@@ -27,6 +27,7 @@ export async function messagesRoute(app: FastifyInstance, hub: HubContext): Prom
     {
       schema: { body: messagesBodySchema, headers: idempotencyHeadersSchema },
       onRequest: requireAuth(hub, 'access:ai_models'),
+      config: { apiKeyScope: 'models:call' },
     },
     async (request, reply) => {
       const body = request.body as AnthropicMessagesRequest;

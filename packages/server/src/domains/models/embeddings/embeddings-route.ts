@@ -24,26 +24,28 @@ const embeddingsBodySchema = z.looseObject({
  * the OpenAI-compatible routes, so its errors answer in OpenAI's shape.
  */
 export async function embeddingsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .post(
-      '/v1/embeddings',
-      { schema: { body: embeddingsBodySchema }, onRequest: requireAuth(hub, 'access:ai_models') },
-      async (request, reply) => {
-        const controller = new AbortController();
-        reply.raw.on('close', () => {
-          if (!reply.raw.writableFinished) controller.abort();
-        });
-        const endUser = request.headers['x-hub-end-user'];
-        const { response, charge } = await runEmbeddings(hub, {
-          principal: request.principal!,
-          request: request.body as Parameters<typeof runEmbeddings>[1]['request'],
-          requestId: String(request.id),
-          endUser: typeof endUser === 'string' ? endUser : undefined,
-          signal: controller.signal,
-        });
-        reply.headers(chargeHeaders(charge));
-        return response;
-      },
-    );
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/embeddings',
+    {
+      schema: { body: embeddingsBodySchema },
+      onRequest: requireAuth(hub, 'access:ai_models'),
+      config: { apiKeyScope: 'models:call' },
+    },
+    async (request, reply) => {
+      const controller = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      const endUser = request.headers['x-hub-end-user'];
+      const { response, charge } = await runEmbeddings(hub, {
+        principal: request.principal!,
+        request: request.body as Parameters<typeof runEmbeddings>[1]['request'],
+        requestId: String(request.id),
+        endUser: typeof endUser === 'string' ? endUser : undefined,
+        signal: controller.signal,
+      });
+      reply.headers(chargeHeaders(charge));
+      return response;
+    },
+  );
 }

@@ -28,6 +28,7 @@ export async function chatCompletionsRoute(app: FastifyInstance, hub: HubContext
     {
       schema: { body: chatRequestSchema, headers: idempotencyHeadersSchema },
       onRequest: requireAuth(hub, 'access:ai_models'),
+      config: { apiKeyScope: 'models:call' },
     },
     async (request, reply) => {
       const body = request.body as ChatCompletionRequest;

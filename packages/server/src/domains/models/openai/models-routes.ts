@@ -29,7 +29,7 @@ export function modelInfo(model: CatalogModel): ModelInfo {
 export async function nativeModelsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/api/v1/models',
-    { onRequest: requireAuth(hub, 'access:ai_models') },
+    { onRequest: requireAuth(hub, 'access:ai_models'), config: { apiKeyScope: 'models:read' } },
     async (request): Promise<ModelList> => ({
       data: modelsFor(hub, request.principal!).map(modelInfo),
     }),
@@ -40,7 +40,7 @@ export async function nativeModelsRoute(app: FastifyInstance, hub: HubContext): 
 export async function openAIModelsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/v1/models',
-    { onRequest: requireAuth(hub, 'access:ai_models') },
+    { onRequest: requireAuth(hub, 'access:ai_models'), config: { apiKeyScope: 'models:read' } },
     async (request): Promise<OpenAIModelList> => ({
       object: 'list',
       data: modelsFor(hub, request.principal!).map((m) => ({

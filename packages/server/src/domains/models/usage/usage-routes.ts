@@ -26,7 +26,11 @@ function range(query: { from?: number | string; to?: number | string }) {
 export async function usageRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/api/v1/usage',
-    { schema: { querystring: usageQuery }, onRequest: requireAuth(hub) },
+    {
+      schema: { querystring: usageQuery },
+      onRequest: requireAuth(hub),
+      config: { apiKeyScope: 'usage:read' },
+    },
     async (request) => {
       await hub.services.models.usage.flush();
       return usageReport(hub.db, {
@@ -37,7 +41,11 @@ export async function usageRoutes(app: FastifyInstance, hub: HubContext): Promis
   );
   app.get(
     '/api/v1/admin/usage',
-    { schema: { querystring: adminUsageQuery }, onRequest: requireAuth(hub, 'read:users', 'read:credits') },
+    {
+      schema: { querystring: adminUsageQuery },
+      onRequest: requireAuth(hub, 'read:users', 'read:credits'),
+      config: { apiKeyScope: 'admin' },
+    },
     async (request) => {
       const query = request.query as z.infer<typeof adminUsageQuery>;
       await hub.services.models.usage.flush();

@@ -11,13 +11,15 @@ import { WsSession } from './ws-session.js';
  */
 export async function wsRoute(app: FastifyInstance, hub: HubContext): Promise<void> {
   await app.register(websocket, { options: { maxPayload: hub.config.env.BODY_LIMIT } });
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get(
-      '/api/v1/ws',
-      { websocket: true, schema: { querystring: z.object({ token: z.string().min(1).optional() }) } },
-      (socket, request) => {
-        new WsSession(hub, socket, request, (request.query as { token?: string }).token);
-      },
-    );
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/ws',
+    {
+      websocket: true,
+      schema: { querystring: z.object({ token: z.string().min(1).optional() }) },
+      config: { apiKeyScope: 'models:call' },
+    },
+    (socket, request) => {
+      new WsSession(hub, socket, request, (request.query as { token?: string }).token);
+    },
+  );
 }

@@ -2,6 +2,7 @@ import type { ChatCompletionRequest, WsClientMessage, WsServerMessage } from '@s
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { toHubError } from '../../../http/error-handler.js';
+import { accessRefusal } from '../../../http/guards.js';
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
@@ -63,8 +64,13 @@ export class WsSession {
       this.socket.close(4401, 'unauthorized');
       return;
     }
-    if (!principal.permissions.has('access:ai_models')) {
-      this.sendError(new HubError(403, 'forbidden', 'This needs the permission access:ai_models'));
+    const refusal = accessRefusal(
+      principal,
+      ['access:ai_models'],
+      this.request.routeOptions.config.apiKeyScope,
+    );
+    if (refusal) {
+      this.sendError(refusal);
       this.socket.close(4403, 'forbidden');
       return;
     }
