@@ -82,7 +82,9 @@ export interface ApiKeysTable {
   /** The first characters of the key, shown in listings (`sk-hub-abcd…`). */
   prefix: string;
   key_hash: string;
-  /** JSON array of model ids, or null for every model the user may use. */
+  /** JSON array of scopes (`models:call`, ...; the SDK's `API_KEY_SCOPES`). */
+  scopes: Generated<string>;
+  /** JSON array of model names (ids or aliases), or null for every model the user may use. */
   allowed_models: string | null;
   /** Spending cap in credit units, or null. */
   spend_cap: number | null;
@@ -92,6 +94,8 @@ export interface ApiKeysTable {
   last_used_at: number | null;
   revoked_at: number | null;
   created_at: number;
+  /** The key that made this one (with `keys:manage`); null when a session made it. */
+  created_by_key_id: string | null;
 }
 
 /** A user's identity at an OAuth/OIDC provider, keyed by (provider, subject). */

@@ -4,6 +4,7 @@ import { credits } from './0002-credits.js';
 import { notifications } from './0003-notifications.js';
 import { leanLedgerIndexes } from './0004-lean-ledger-indexes.js';
 import { microCredits } from './0005-micro-credits.js';
+import { apiKeyScopes } from './0006-api-key-scopes.js';
 import { checkoutSessions } from './0007-checkout-sessions.js';
 import { holdOverage } from './0008-hold-overage.js';
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0003-notifications': notifications,
   '0004-lean-ledger-indexes': leanLedgerIndexes,
   '0005-micro-credits': microCredits,
+  '0006-api-key-scopes': apiKeyScopes,
   '0007-checkout-sessions': checkoutSessions,
   '0008-hold-overage': holdOverage,
 };
