@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { interruptedJsonAnswer } from './answer-interrupt.js';
 import { anthropicInputTokens, anthropicUsageOf, planAnthropicAnswer } from './anthropic-answer.js';
 import { anthropicError, anthropicMessage, anthropicMessageFrames } from './anthropic-wire.js';
 import { type FakeBehaviourDefaults, resolveBehaviour } from './fake-behaviour.js';
@@ -119,6 +120,7 @@ function anthropicHandler(
 
     const stream = request.stream === true;
     if (!stream && behaviour.failAfterChunks !== undefined) return exchange.breakConnection();
+    if (!stream && behaviour.interrupt) return interruptedJsonAnswer(exchange, behaviour.interrupt, headers);
     const plan = planAnthropicAnswer(body, behaviour);
     const usage = anthropicUsageOf(plan);
     const meta = {

@@ -19,6 +19,11 @@ export interface FakeBehaviour {
   retryAfter?: number;
   /** Exact JSON body to send instead of the generated one (with `status`, or 200). */
   body?: unknown;
+  /**
+   * With `body`: send it verbatim (a string) under this content type instead of as JSON, e.g. a
+   * proxy's HTML page, or JSON where a stream was asked for.
+   */
+  contentType?: string;
   /** Extra response headers. */
   headers?: Record<string, string>;
   /** Number of content words (= streamed content chunks = completion tokens). */
@@ -33,10 +38,32 @@ export interface FakeBehaviour {
    * the machine is.
    */
   hangAfterChunks?: number;
+  /** Cut the answer short in a scripted way (see {@link AnswerInterrupt}). */
+  interrupt?: AnswerInterrupt;
   /** Wait this long before sending anything (status line included). */
   hangBeforeFirstByteMs?: number;
   /** Answer with a tool call, if the request offered tools. */
   toolCall?: ScriptedToolCall;
+}
+
+/**
+ * An answer that goes wrong after it started: streamed, `afterChunks` content chunks go out as
+ * usual; non-streamed, a 200 and its headers. Then `text` is written verbatim (an SSE `error`
+ * event, a line that is not JSON, half a JSON body) and the fake does `then`:
+ * - `end`: ends the body there (default): a stream without its end, a truncated body;
+ * - `reset`: destroys the connection;
+ * - `hang`: sends nothing more and holds the connection until the client leaves;
+ * - `trickle`: writes `trickleText` every `trickleMs` until the client leaves: an upstream never
+ *   silent for long, yet never done.
+ */
+export interface AnswerInterrupt {
+  afterChunks?: number;
+  text?: string;
+  then?: 'end' | 'reset' | 'hang' | 'trickle';
+  /** Default 50 ms. */
+  trickleMs?: number;
+  /** Default an SSE comment line (`:\n`) when streaming, a space (JSON padding) otherwise. */
+  trickleText?: string;
 }
 
 /** The defaults a fake starts with; `fake.script(...)` overrides them per request. */

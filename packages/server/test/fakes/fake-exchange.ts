@@ -27,6 +27,7 @@ export class FakeExchange {
     readonly res: ServerResponse,
     onClientAbort: (exchange: FakeExchange) => void,
     isServerClosing: () => boolean,
+    private readonly onRead: (record: RecordedRequest) => void = () => {},
   ) {
     res.once('close', () => {
       if (res.writableFinished) return;
@@ -53,6 +54,8 @@ export class FakeExchange {
     } catch {
       this.record.body = raw.toString('utf8');
       return 'malformed';
+    } finally {
+      this.onRead(this.record);
     }
   }
 

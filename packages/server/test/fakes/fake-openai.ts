@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { interruptedJsonAnswer } from './answer-interrupt.js';
 import { type FakeBehaviourDefaults, resolveBehaviour } from './fake-behaviour.js';
 import type { FakeExchange } from './fake-exchange.js';
 import type { FakeRequestHandler, FakeServerHandle } from './fake-http-server.js';
@@ -119,6 +120,7 @@ function openAIHandler(
 
     const stream = request.stream === true;
     if (!stream && behaviour.failAfterChunks !== undefined) return exchange.breakConnection();
+    if (!stream && behaviour.interrupt) return interruptedJsonAnswer(exchange, behaviour.interrupt, headers);
     const plan = planOpenAIAnswer(body, behaviour);
     const usage = openAIUsageOf(plan);
     const meta = {

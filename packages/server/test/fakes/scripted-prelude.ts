@@ -16,9 +16,12 @@ export async function runScriptedPrelude(
   if (!(await exchange.pause(behaviour.hangBeforeFirstByteMs))) return true;
   if (!isScriptedReply(behaviour)) return false;
   const status = behaviour.status ?? 200;
-  sendJson(exchange.res, status, behaviour.body ?? errorBody(status), {
-    ...headers,
-    ...scriptedHeaders(behaviour),
-  });
+  const replyHeaders = { ...headers, ...scriptedHeaders(behaviour) };
+  if (behaviour.contentType !== undefined && behaviour.body !== undefined) {
+    exchange.res.writeHead(status, { ...replyHeaders, 'content-type': behaviour.contentType });
+    exchange.res.end(String(behaviour.body));
+    return true;
+  }
+  sendJson(exchange.res, status, behaviour.body ?? errorBody(status), replyHeaders);
   return true;
 }

@@ -1,3 +1,5 @@
+import { interruptAnswer } from './answer-interrupt.js';
+import type { AnswerInterrupt } from './fake-behaviour.js';
 import type { FakeExchange } from './fake-exchange.js';
 
 /** An SSE answer in three parts: frames before the content, one frame per content chunk, frames after. */
@@ -14,6 +16,8 @@ export interface SsePacing {
   failAfterChunks?: number;
   /** Send this many content frames, then hold the connection open until the client leaves. */
   hangAfterChunks?: number;
+  /** Send `afterChunks` content frames, then go wrong as scripted. */
+  interrupt?: AnswerInterrupt;
 }
 
 /** Formats one SSE frame: `event: <name>\n` (when named) and `data: <json>\n\n`. */
@@ -42,7 +46,8 @@ export async function streamSse(
   });
   const failAt = pacing.failAfterChunks;
   const hangAt = pacing.hangAfterChunks;
-  const stopAt = failAt ?? hangAt;
+  const cut = pacing.interrupt;
+  const stopAt = failAt ?? hangAt ?? (cut ? (cut.afterChunks ?? 0) : undefined);
   const sent = stopAt === undefined ? frames.content.length : Math.min(stopAt, frames.content.length);
   if (pacing.chunkDelayMs <= 0) {
     const body = frames.head.join('') + frames.content.slice(0, sent).join('');
@@ -50,6 +55,10 @@ export async function streamSse(
     if (hangAt !== undefined) {
       res.write(body);
       return exchange.closed();
+    }
+    if (cut) {
+      res.write(body);
+      return interruptAnswer(exchange, cut, true);
     }
     res.end(body + frames.tail.join(''));
     return;
@@ -61,5 +70,6 @@ export async function streamSse(
   }
   if (failAt !== undefined) return exchange.breakConnection();
   if (hangAt !== undefined) return exchange.closed();
+  if (cut) return interruptAnswer(exchange, cut, true);
   res.end(frames.tail.join(''));
 }

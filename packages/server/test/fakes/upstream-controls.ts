@@ -24,6 +24,17 @@ export interface UpstreamControls {
    * the first abort (even one that already happened), the second on the second, and so on.
    */
   waitForAbort(timeoutMs?: number): Promise<RecordedRequest>;
+  /**
+   * Resolves with the next request whose body the fake has read (so its script, if any, is
+   * taken): the moment to act on a request known to be in the fake's hands.
+   */
+  waitForRequest(timeoutMs?: number): Promise<RecordedRequest>;
+  /**
+   * Resolves once no request is open at the fake: every response ended and every connection a
+   * client dropped was seen closed. A test that awaits it first starts on a quiet fake, with no
+   * request of an earlier test still arriving to take its script or record its abort.
+   */
+  idle(timeoutMs?: number): Promise<void>;
   /** Clears records, counters and pending scripts (the arrays and objects are kept, emptied). */
   reset(): void;
 }
@@ -47,6 +58,9 @@ export class UpstreamState implements UpstreamControls {
   private readonly waiters = new Set<AbortWaiter>();
   private awaited = 0;
   private readonly maxRecorded: number;
+  private inFlight = 0;
+  private readonly idleWaiters = new Set<() => void>();
+  private readonly requestWaiters = new Set<(request: RecordedRequest) => void>();
 
   constructor(
     options: UpstreamControlsOptions,
@@ -71,6 +85,11 @@ export class UpstreamState implements UpstreamControls {
   /** Counts and records a request as it arrives; the body is filled in once read. */
   open(req: IncomingMessage, res: ServerResponse, path: string): FakeExchange {
     this.stats.requests++;
+    this.inFlight++;
+    res.once('close', () => {
+      if (--this.inFlight > 0) return;
+      for (const resolve of this.idleWaiters) resolve();
+    });
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path,
@@ -82,7 +101,39 @@ export class UpstreamState implements UpstreamControls {
       this.requests.push(record);
       if (this.requests.length > this.maxRecorded) this.requests.shift();
     }
-    return new FakeExchange(record, res, (exchange) => this.onAbort(exchange.record), this.isServerClosing);
+    return new FakeExchange(
+      record,
+      res,
+      (exchange) => this.onAbort(exchange.record),
+      this.isServerClosing,
+      (read) => {
+        for (const resolve of this.requestWaiters) resolve(read);
+      },
+    );
+  }
+
+  waitForRequest(timeoutMs = 5_000): Promise<RecordedRequest> {
+    return this.waitFor(this.requestWaiters, timeoutMs, 'no request');
+  }
+
+  idle(timeoutMs = 5_000): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return this.waitFor(this.idleWaiters, timeoutMs, `${this.inFlight} request(s) still open`);
+  }
+
+  private waitFor<T>(waiters: Set<(value: T) => void>, timeoutMs: number, failure: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const waiter = (value: T) => {
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`${failure} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
   }
 
   waitForAbort(timeoutMs = 5_000): Promise<RecordedRequest> {

@@ -30,6 +30,8 @@ export async function startUpstreamFake<Extra extends object>(
     },
     script: (...behaviours) => state.script(...behaviours),
     waitForAbort: (timeoutMs) => state.waitForAbort(timeoutMs),
+    waitForRequest: (timeoutMs) => state.waitForRequest(timeoutMs),
+    idle: (timeoutMs) => state.idle(timeoutMs),
     reset: () => state.reset(),
     ...extra(listening.url),
   };

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
 import { estimatePromptTokens } from '../metering/token-estimate.js';
 import type { ChatProvider, ProviderFactory } from './provider.js';
+import { UpstreamDeadline } from './upstream-deadline.js';
 
 const WORDS =
   'This is a deterministic answer from the Smart AI Hub mock provider so that a fresh install works offline'.split(
@@ -19,7 +20,8 @@ export function mockAnswer(request: ChatCompletionRequest, words: number): strin
  * A provider that needs no key: it answers deterministic text at a configurable pace
  * (`mock: { words, chunkDelayMs }` on the deployment) and reports usage (prompt: 4 characters per
  * token; completion: one token per word), so a fresh install, the examples and the benchmarks
- * work offline.
+ * work offline. A paced answer is bounded by `timeoutMs` like any upstream's (see
+ * {@link UpstreamDeadline}); an unpaced one ends at once and needs no timer.
  */
 export const mockProvider: ProviderFactory = (deployment) => {
   const words = Number(deployment.options.words ?? 12);
@@ -37,7 +39,16 @@ export const mockProvider: ProviderFactory = (deployment) => {
   const provider: ChatProvider = {
     async complete(request, call) {
       const pieces = mockAnswer(request, words);
-      if (chunkDelayMs > 0) await sleep(chunkDelayMs * pieces.length, undefined, { signal: call.signal });
+      if (chunkDelayMs > 0) {
+        const deadline = new UpstreamDeadline(call.signal, deployment.timeoutMs);
+        try {
+          await sleep(chunkDelayMs * pieces.length, undefined, { signal: deadline.signal });
+        } catch (error) {
+          throw deadline.settle(error);
+        } finally {
+          deadline.clear();
+        }
+      }
       const finish = pieces.length < words ? 'length' : 'stop';
       return {
         ...meta(request),
@@ -51,19 +62,27 @@ export const mockProvider: ProviderFactory = (deployment) => {
     async stream(request, call) {
       const pieces = mockAnswer(request, words);
       const base = { ...meta(request), object: 'chat.completion.chunk' as const };
+      const deadline = chunkDelayMs > 0 ? new UpstreamDeadline(call.signal, deployment.timeoutMs) : undefined;
+      const signal = deadline?.signal ?? call.signal;
       async function* chunks(): AsyncIterable<ChatCompletionChunk> {
-        yield {
-          ...base,
-          choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
-        };
-        for (const piece of pieces) {
-          if (chunkDelayMs > 0) await sleep(chunkDelayMs, undefined, { signal: call.signal });
-          call.signal.throwIfAborted();
-          yield { ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] };
+        try {
+          yield {
+            ...base,
+            choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+          };
+          for (const piece of pieces) {
+            if (chunkDelayMs > 0) await sleep(chunkDelayMs, undefined, { signal });
+            signal.throwIfAborted();
+            yield { ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] };
+          }
+          const finish = pieces.length < words ? 'length' : 'stop';
+          yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] };
+          yield { ...base, choices: [], usage: usageOf(request, pieces.length) };
+        } catch (error) {
+          throw deadline ? deadline.settle(error) : error;
+        } finally {
+          deadline?.clear();
         }
-        const finish = pieces.length < words ? 'length' : 'stop';
-        yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] };
-        yield { ...base, choices: [], usage: usageOf(request, pieces.length) };
       }
       return chunks();
     },

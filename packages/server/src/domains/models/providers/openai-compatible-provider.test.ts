@@ -103,19 +103,30 @@ describe('openAICompatibleProvider', () => {
     expect(messages[2]!.length).toBeLessThan(1_100);
   });
 
-  it('ends a stream cleanly when the body ends without [DONE]', async () => {
-    const frame = (content: string) =>
-      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+  it('ends a stream without [DONE] cleanly once its choice finished, and as truncated before', async () => {
+    const frame = (content: string, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+    let body = frame('a') + frame('b', 'stop');
     rawHandler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(frame('a') + frame('b'));
+      res.end(body);
     };
     const chunks = await collect(await make(`${raw.url}/v1`).stream({ ...request, stream: true }, call()));
     expect(chunks.map((c) => c.choices[0]?.delta.content)).toEqual(['a', 'b']);
+
+    body = frame('a') + frame('b');
+    const seen: ChatCompletionChunk[] = [];
+    const stream = await make(`${raw.url}/v1`).stream({ ...request, stream: true }, call());
+    const failure = await (async () => {
+      for await (const c of stream) seen.push(c);
+    })().catch((e: unknown) => e);
+    expect(seen.map((c) => c.choices[0]?.delta.content)).toEqual(['a', 'b']);
+    expect(failure).toBeInstanceOf(UpstreamError);
+    expect((failure as Error).message).toMatch(/ended its stream before the answer was complete/);
   });
 
   it('keeps connections alive across calls, deployments on the same origin, and streams ended by [DONE]', async () => {
-    const frame = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [] })}\n\n`;
+    const frame = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] })}\n\n`;
     const sockets = new Set<Socket>();
     let closed = 0;
     rawHandler = async (req, res) => {

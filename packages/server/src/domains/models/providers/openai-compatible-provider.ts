@@ -1,7 +1,16 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
+import type { ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
 import { type Dispatcher, Pool } from 'undici';
-import type { ChatProvider, ProviderCall, ProviderDeployment, ProviderFactory } from './provider.js';
+import {
+  checkedCompletion,
+  envelopeMessage,
+  isNotEventStream,
+  notEventStreamError,
+  StreamCheck,
+} from './answer-checks.js';
+import { afterFirstChunk } from './first-chunk.js';
+import type { ChatProvider, ProviderDeployment, ProviderFactory } from './provider.js';
 import { SseDataDecoder } from './sse-data-decoder.js';
+import { UpstreamDeadline } from './upstream-deadline.js';
 import { parseRetryAfter, UpstreamError } from './upstream-error.js';
 
 /**
@@ -13,8 +22,10 @@ import { parseRetryAfter, UpstreamError } from './upstream-error.js';
  * 50 calls in flight: ~3,700-4,000 vs ~13,000 calls/s; streamed, ~1,800 vs ~5,400.
  * `openai` itself keeps the official client (`openAIProvider`).
  *
- * `timeoutMs` bounds the wait for the response headers and each silence between body chunks
- * (undici's timers for these are coarse: up to ~1 s late).
+ * `timeoutMs` bounds the whole call, headers and body (see {@link UpstreamDeadline}). A stream is
+ * handed over once its first chunk has arrived (see {@link afterFirstChunk}); a 200 whose body is
+ * JSON or HTML instead of events, an `error` event, an event that is not JSON and a stream that
+ * ends before every choice finished are each an {@link UpstreamError}.
  */
 export const openAICompatibleProvider: ProviderFactory = (deployment: ProviderDeployment): ChatProvider => {
   const url = new URL(`${(deployment.baseURL ?? OPENAI_URL).replace(/\/+$/, '')}/chat/completions`);
@@ -24,49 +35,66 @@ export const openAICompatibleProvider: ProviderFactory = (deployment: ProviderDe
   const sseHeaders = { ...base, accept: 'text/event-stream' };
   let pool: Pool | undefined;
 
-  const send = async (request: ChatCompletionRequest, stream: boolean, call: ProviderCall) => {
+  const send = async (
+    request: ChatCompletionRequest,
+    stream: boolean,
+    requestId: string,
+    signal: AbortSignal,
+  ) => {
     pool ??= poolFor(url.origin);
     const body = JSON.stringify(request.stream === stream ? request : { ...request, stream });
-    try {
-      const response = await pool.request({
-        method: 'POST',
-        path,
-        headers: { ...(stream ? sseHeaders : jsonHeaders), 'x-request-id': call.requestId },
-        body,
-        signal: call.signal,
-        headersTimeout: deployment.timeoutMs,
-        bodyTimeout: deployment.timeoutMs,
-      });
-      if (response.statusCode >= 300) throw await statusError(response);
-      return response;
-    } catch (error) {
-      throw toUpstreamError(error, call.signal);
-    }
+    const response = await pool.request({
+      method: 'POST',
+      path,
+      headers: { ...(stream ? sseHeaders : jsonHeaders), 'x-request-id': requestId },
+      body,
+      signal,
+      headersTimeout: deployment.timeoutMs,
+      bodyTimeout: deployment.timeoutMs,
+    });
+    // Destroying a body that has not emitted its end makes undici emit an 'error' of its own;
+    // unheard, it would end the process. Whoever reads the body hears its real failures.
+    response.body.on('error', ignore);
+    if (response.statusCode >= 300) throw await statusError(response);
+    return response;
   };
 
   return {
     async complete(request, call) {
-      const response = await send(request, false, call);
-      let text: string;
+      const deadline = new UpstreamDeadline(call.signal, deployment.timeoutMs);
       try {
-        text = await response.body.text();
+        const response = await send(request, false, call.requestId, deadline.signal);
+        const text = await response.body.text();
+        let answer: unknown;
+        try {
+          answer = JSON.parse(text);
+        } catch {
+          // No status: the upstream did answer 2xx; undefined keeps it retryable (a proxy's page, a
+          // truncated answer) without claiming an HTTP error the upstream never sent.
+          throw new UpstreamError(
+            `The upstream answered ${response.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`,
+            undefined,
+          );
+        }
+        return checkedCompletion(answer);
       } catch (error) {
-        throw toUpstreamError(error, call.signal);
-      }
-      try {
-        return JSON.parse(text) as ChatCompletion;
-      } catch {
-        // No status: the upstream did answer 2xx; undefined keeps it retryable (a proxy's page, a
-        // truncated answer) without claiming an HTTP error the upstream never sent.
-        throw new UpstreamError(
-          `The upstream answered ${response.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`,
-          undefined,
-        );
+        throw deadline.settle(toUpstreamError(error, deadline.signal));
+      } finally {
+        deadline.clear();
       }
     },
     async stream(request, call) {
-      const response = await send(request, true, call);
-      return readChunks(response.body, call.signal);
+      const deadline = new UpstreamDeadline(call.signal, deployment.timeoutMs);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await send(request, true, call.requestId, deadline.signal);
+        const type = String(response.headers['content-type'] ?? '');
+        if (isNotEventStream(type)) throw await notEventsError(response, type);
+      } catch (error) {
+        deadline.clear();
+        throw deadline.settle(toUpstreamError(error, deadline.signal));
+      }
+      return afterFirstChunk(readChunks(response.body, deadline));
     },
   };
 };
@@ -94,12 +122,17 @@ function authorization(apiKey: string | undefined): Record<string, string> {
 type ResponseBody = Dispatcher.ResponseData['body'];
 
 /**
- * The SSE body as chunks, until `[DONE]` or a clean end. Leaving early (break, abort, error)
- * destroys the body, which closes the upstream connection; after `[DONE]` the rest is drained
- * instead so the connection can be reused.
+ * The SSE body as checked chunks, until `[DONE]` or the end of the body. Leaving early (break,
+ * abort, error) destroys the body, which closes the upstream connection; after `[DONE]` the rest
+ * is drained instead so the connection can be reused.
  */
-async function* readChunks(body: ResponseBody, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+async function* readChunks(
+  body: ResponseBody,
+  deadline: UpstreamDeadline,
+): AsyncGenerator<ChatCompletionChunk> {
   const decoder = new SseDataDecoder();
+  const check = new StreamCheck();
+  const signal = deadline.signal;
   let finished = false;
   try {
     for await (const bytes of body.iterator({ destroyOnReturn: false })) {
@@ -108,17 +141,20 @@ async function* readChunks(body: ResponseBody, signal: AbortSignal): AsyncGenera
         if (signal.aborted) throw signal.reason;
         if (data === '[DONE]') {
           finished = true;
+          check.end();
           return;
         }
-        yield parseChunk(data);
+        yield check.chunk(parseChunk(data));
       }
     }
     finished = true;
+    check.end();
   } catch (error) {
-    throw toUpstreamError(error, signal);
+    throw deadline.settle(toUpstreamError(error, signal));
   } finally {
+    deadline.clear();
     if (!finished) body.destroy();
-    else if (!body.readableEnded) body.dump().catch(() => {});
+    else if (!body.readableEnded) body.dump().catch(ignore);
   }
 }
 
@@ -130,9 +166,14 @@ function parseChunk(data: string): ChatCompletionChunk {
     throw new UpstreamError(`The upstream sent an event that is not JSON: ${data.slice(0, 200)}`, undefined);
   }
   if (event.error !== undefined && event.error !== null) {
-    throw new UpstreamError(`The upstream stream failed: ${errorMessage(event) ?? data}`, undefined);
+    throw new UpstreamError(`The upstream stream failed: ${envelopeMessage(event) ?? data}`, undefined);
   }
   return event;
+}
+
+/** The UpstreamError of a 200 to a streamed request whose body is not an event stream. */
+async function notEventsError(response: Dispatcher.ResponseData, type: string): Promise<UpstreamError> {
+  return notEventStreamError(response.statusCode, type, await readBounded(response.body, ERROR_BODY_LIMIT));
 }
 
 /** The UpstreamError of a non-2xx answer: its status, the envelope's message, its Retry-After. */
@@ -141,7 +182,7 @@ async function statusError(response: Dispatcher.ResponseData): Promise<UpstreamE
   const text = await readBounded(response.body, ERROR_BODY_LIMIT);
   let message: string | undefined;
   try {
-    message = errorMessage(JSON.parse(text));
+    message = envelopeMessage(JSON.parse(text));
   } catch {}
   message ??= text.trim().slice(0, 1_000) || 'no body';
   const header = (name: string) => {
@@ -151,14 +192,6 @@ async function statusError(response: Dispatcher.ResponseData): Promise<UpstreamE
   return new UpstreamError(`The upstream answered ${statusCode}: ${message}`, statusCode, {
     retryAfterMs: parseRetryAfter(header),
   });
-}
-
-/** `error.message` of OpenAI's envelope, or `error` when it is a string (Ollama). */
-function errorMessage(envelope: unknown): string | undefined {
-  const error = (envelope as { error?: unknown } | null)?.error;
-  if (typeof error === 'string') return error;
-  const message = (error as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
 }
 
 /** Reads at most `limit` bytes of the body (then drops the rest); what arrived if it fails. */
@@ -174,6 +207,8 @@ async function readBounded(body: ResponseBody, limit: number): Promise<string> {
   } catch {}
   return Buffer.concat(parts).subarray(0, limit).toString('utf8');
 }
+
+function ignore(): void {}
 
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 

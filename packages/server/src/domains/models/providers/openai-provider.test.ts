@@ -45,6 +45,10 @@ const chunk = (content: string, extra: Partial<ChatCompletionChunk> = {}): ChatC
   ...extra,
 });
 
+/** A chunk that ends its choice (`finish_reason: 'stop'`). */
+const finished = (content: string): ChatCompletionChunk =>
+  chunk(content, { choices: [{ index: 0, delta: { content }, finish_reason: 'stop' }] });
+
 async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
   const chunks: ChatCompletionChunk[] = [];
   for await (const c of stream) chunks.push(c);
@@ -76,7 +80,12 @@ describe.each(PROVIDERS)('$name provider on the OpenAI wire', ({ name, factory, 
     await fake?.close();
     await raw?.close();
   });
-  beforeEach(() => fake.reset());
+  // No request of an earlier test is still on its way to take this test's script or to record
+  // its abort in this test's count.
+  beforeEach(async () => {
+    await fake.idle();
+    fake.reset();
+  });
 
   it('completes, sending the key and the JSON body', async () => {
     const result = await provider.complete(request, call());
@@ -125,13 +134,18 @@ describe.each(PROVIDERS)('$name provider on the OpenAI wire', ({ name, factory, 
     const controller = new AbortController();
     const reason = new Error('client gone');
     const aborted = fake.waitForAbort(5_000);
+    const arrived = fake.waitForRequest(5_000);
     const pending = make(`${fake.url}/v1`, 10_000).stream(streamed, call(controller.signal));
-    setTimeout(() => controller.abort(reason), 50);
+    // Aborted once the fake holds the request, not after a guess at how long that takes.
+    await arrived;
+    controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     expect((await aborted).path).toBe('/v1/chat/completions');
   });
 
   it('closes the upstream request when the caller aborts mid-stream', async () => {
+    // The fake sends the role chunk and one content chunk, then nothing until the client leaves:
+    // the caller aborts on the second chunk, and nothing more can arrive, however slow the machine.
     fake.script({ hangAfterChunks: 1 });
     const controller = new AbortController();
     const reason = new Error('client gone');
@@ -149,7 +163,7 @@ describe.each(PROVIDERS)('$name provider on the OpenAI wire', ({ name, factory, 
       (e: unknown) => e,
     );
     expect(outcome).toBe(abortEndsQuietly ? 'ended' : reason);
-    expect(seen).toHaveLength(2);
+    expect(seen).toEqual(['', 'word1']);
     expect((await aborted).path).toBe('/v1/chat/completions');
   });
 
@@ -198,12 +212,93 @@ describe.each(PROVIDERS)('$name provider on the OpenAI wire', ({ name, factory, 
     expect((failure as Error).message).toContain('The model crashed');
   });
 
+  it('fails only the stream when an error event or a non-JSON event ends the body (nothing left to crash the process)', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const error = { error: { message: 'The generation failed', type: 'server_error', code: null } };
+      for (const last of [`data: ${JSON.stringify(error)}\n\n`, 'data: {not json\n\n']) {
+        // The whole body in one write: the client has its end before it stops reading.
+        rawHandler = async (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(`data: ${JSON.stringify(chunk('Hi'))}\n\n${last}`);
+        };
+        const stream = await make(`${raw.url}/v1`).stream(streamed, call());
+        const seen: ChatCompletionChunk[] = [];
+        const failure = await (async () => {
+          for await (const c of stream) seen.push(c);
+        })().catch((e: unknown) => e);
+        expect(seen.map((c) => c.choices[0]?.delta.content)).toEqual(['Hi']);
+        expect(failure).toBeInstanceOf(UpstreamError);
+        expect((failure as Error).message).toMatch(/The generation failed|not JSON/);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+    }
+  });
+
+  it('fails stream() itself, before any chunk, on a 200 whose body is JSON or HTML', async () => {
+    const answers = [
+      { type: 'application/json', body: JSON.stringify({ error: { message: 'Model is loading' } }) },
+      { type: 'text/html; charset=utf-8', body: '<html><body>Sign in to the Wi-Fi</body></html>' },
+    ];
+    for (const answer of answers) {
+      rawHandler = async (_req, res) => {
+        res.writeHead(200, { 'content-type': answer.type });
+        res.end(answer.body);
+      };
+      const failure = await make(`${raw.url}/v1`)
+        .stream(streamed, call())
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(UpstreamError);
+      expect(failure).toMatchObject({ status: undefined, timeout: false });
+      expect((failure as Error).message).toContain(`with ${answer.type} instead of an event stream`);
+      expect((failure as Error).message).toMatch(/Model is loading|Sign in to the Wi-Fi/);
+    }
+  });
+
+  it('fails stream() itself when the body ends or fails before the first chunk', async () => {
+    for (const body of ['', ': only a comment\n\n', 'data: {"error": {"message": "Out of memory"}}\n\n']) {
+      rawHandler = async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(body);
+      };
+      const failure = await make(`${raw.url}/v1`)
+        .stream(streamed, call())
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(UpstreamError);
+      expect((failure as Error).message).toMatch(/without an answer|Out of memory/);
+    }
+  });
+
+  it('turns a 200 that is not a chat completion into an UpstreamError', async () => {
+    const answers = [
+      { type: 'text/html', body: '<html>captive portal</html>' },
+      { type: 'application/json', body: '{"id": "chatcmpl-1", "choi' },
+      { type: 'application/json', body: '{"object": "list", "data": []}' },
+    ];
+    for (const answer of answers) {
+      rawHandler = async (_req, res) => {
+        res.writeHead(200, { 'content-type': answer.type });
+        res.end(answer.body);
+      };
+      const failure = await make(`${raw.url}/v1`)
+        .complete(request, call())
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(UpstreamError);
+      expect(failure).toMatchObject({ status: undefined, timeout: false });
+    }
+  });
+
   it('reads SSE events split anywhere across TCP chunks, with CRLF line ends and comments', async () => {
     const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
     const body =
       ': keep-alive\r\n\r\n' +
       `data: ${JSON.stringify(chunk('Hé'))}\r\n\r\n` +
-      `event: message\r\nid: 2\r\ndata: ${JSON.stringify(chunk(' ✓'))}\r\n\r\n` +
+      `event: message\r\nid: 2\r\ndata: ${JSON.stringify(finished(' ✓'))}\r\n\r\n` +
       `data: ${JSON.stringify({ ...chunk(''), choices: [], usage })}\r\n\r\n` +
       'data: [DONE]\r\n\r\n';
     // Split mid-line, mid-CRLF and inside a multi-byte character.

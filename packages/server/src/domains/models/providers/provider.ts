@@ -30,9 +30,11 @@ export interface ChatProvider {
   complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion>;
   /**
    * One streamed completion. Resolves once the upstream has accepted the request (its status is
-   * known), so that failures before the first byte can be retried; the iterable then yields
-   * OpenAI-shaped chunks, the last carrying `usage`. Breaking out of the iteration or aborting
-   * `call.signal` must close the upstream request.
+   * known; the built-in providers wait for the first chunk), so that failures before the first
+   * byte can be retried; the iterable then yields OpenAI-shaped chunks, the last carrying
+   * `usage`, and throws an {@link UpstreamError} if the stream fails or ends before every choice
+   * has its `finish_reason`. Breaking out of the iteration or aborting `call.signal` must close
+   * the upstream request.
    */
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
 }
@@ -53,6 +55,11 @@ export interface ProviderDeployment {
   upstreamModel: string;
   baseURL?: string;
   apiKey?: string;
+  /**
+   * How long one call may take, from the request to the last byte of the answer (not only each
+   * silence): past it the call fails as a timeout. The built-in providers enforce it with
+   * `UpstreamDeadline`.
+   */
   timeoutMs: number;
   /** Provider-specific options from the catalog (e.g. `mock`). */
   options: Record<string, unknown>;
