@@ -10,6 +10,7 @@ import { authRoutes } from './auth-routes.js';
 import { type AuthService, createAuthService } from './auth-service.js';
 import { type Authenticator, createAuthenticator } from './authenticator.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
+import { createFlowThrottle } from './flow-throttle.js';
 import { createIdentitiesService, type IdentitiesService } from './identities.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { meRoutes } from './me-routes.js';
@@ -86,6 +87,7 @@ export const authDomain: HubDomain = {
       oneTimeTokens: createOneTimeTokens(hub.db),
       mailer,
       throttle: createLoginThrottle(hub.coordination.rateLimiter),
+      flows: createFlowThrottle(hub.coordination.rateLimiter),
       authenticator,
       publicUrl: hub.config.publicUrl,
       log: hub.log,

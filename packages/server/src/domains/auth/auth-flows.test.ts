@@ -254,7 +254,7 @@ for (const dialect of await testDialects()) {
       expect((await t.app.inject({ url: '/api/v1/me', headers: u.headers })).statusCode).toBe(401);
     });
 
-    it('throttles failed logins per account, with Retry-After, and lets other accounts in', async () => {
+    it('throttles failed logins per account and address, with Retry-After, and lets other accounts in', async () => {
       const u = await createUser(t);
       for (let i = 0; i < 10; i++) {
         const res = await post('/api/v1/auth/login', {

@@ -46,16 +46,14 @@ export async function authRoutes(fastify: FastifyInstance, hub: HubContext): Pro
     '/api/v1/auth/forgot-password',
     { schema: { body: forgotPasswordBody } },
     async (request, reply) => {
-      // Not awaited: the answer (and its timing) must not tell whether the account exists.
-      auth.forgotPassword(request.body.email).catch((error) => {
-        request.log.error({ err: error }, 'password reset email failed');
-      });
+      // The email goes out in the background: the answer (and its timing) must not tell whether the account exists.
+      await auth.requestPasswordReset(request.body.email, request.ip);
       return reply.code(202).send({ status: 'accepted' });
     },
   );
 
   app.post('/api/v1/auth/reset-password', { schema: { body: resetPasswordBody } }, async (request, reply) => {
-    await auth.resetPassword(request.body.token, request.body.password);
+    await auth.resetPassword(request.body.token, request.body.password, request.ip);
     return reply.code(204).send();
   });
 }

@@ -7,7 +7,8 @@ import type { AccessTokens } from './access-tokens.js';
 import type { ApiKeysService } from './api-keys.js';
 import type { AuthMailer } from './auth-mailer.js';
 import type { Authenticator } from './authenticator.js';
-import type { createLoginThrottle } from './login-throttle.js';
+import type { FlowThrottle } from './flow-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { OneTimeTokens } from './one-time-tokens.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { assertAcceptablePassword } from './password-policy.js';
@@ -28,7 +29,9 @@ export interface AuthServiceParts {
   hasher: PasswordHasher;
   oneTimeTokens: OneTimeTokens;
   mailer: AuthMailer;
-  throttle: ReturnType<typeof createLoginThrottle>;
+  throttle: LoginThrottle;
+  /** Per-source throttles of register, forgot-password and reset-password. */
+  flows: FlowThrottle;
   authenticator: Authenticator;
   /** The hub's public URL: the only source of hosts in email links. */
   publicUrl: string;
@@ -47,7 +50,8 @@ export function createAuthService(parts: AuthServiceParts) {
       return { user: toHubUser(user), accessToken, refreshToken, expiresIn: accessTokens.ttlSeconds };
     },
 
-    async register(input: RegisterRequest, meta: SessionMeta): Promise<AuthTokens> {
+    async register(input: RegisterRequest, meta: SessionMeta & { ip: string }): Promise<AuthTokens> {
+      await parts.flows.attempt('register', meta.ip);
       assertAcceptablePassword(input.password, input.email, input.name);
       const user = await users.create({
         email: input.email,
@@ -71,7 +75,7 @@ export function createAuthService(parts: AuthServiceParts) {
       }
       if (!(await hasher.verify(password, user.password_hash))) throw invalidCredentials();
       if (user.disabled_at !== null) throw new HubError(403, 'forbidden', 'This account is disabled');
-      await parts.throttle.succeeded(normalized);
+      await parts.throttle.succeeded(normalized, meta.ip);
       return service.issueTokens(user, meta);
     },
 
@@ -116,10 +120,26 @@ export function createAuthService(parts: AuthServiceParts) {
       await users.markEmailVerified(userId);
     },
 
-    /** Emails a reset link when the account exists; answers the same either way. */
+    /**
+     * `forgot-password`: counts the request against its source (429 past the limit, whatever the
+     * account), then emails a reset link in the background when the account exists, so that
+     * neither the answer nor its timing tells whether it does.
+     */
+    async requestPasswordReset(email: string, source: string): Promise<void> {
+      await parts.flows.attempt('forgotPassword', source);
+      service
+        .forgotPassword(email)
+        .catch((error) => parts.log.error({ err: error }, 'password reset email failed'));
+    },
+
+    /** Emails a reset link when the account exists (a few per account an hour at most). */
     async forgotPassword(email: string): Promise<void> {
       const user = await users.findByEmail(email);
       if (!user || user.disabled_at !== null) return;
+      if (!(await parts.flows.mayMailReset(user.email))) {
+        parts.log.info('password reset email not sent: this account had its hourly share');
+        return;
+      }
       const token = await oneTimeTokens.issue(user.id, 'reset_password', RESET_PASSWORD_TTL_MS);
       const link = `${parts.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
       await mailer.send({
@@ -129,8 +149,9 @@ export function createAuthService(parts: AuthServiceParts) {
       });
     },
 
-    /** Sets a new password from a reset link; ends every session of the user. */
-    async resetPassword(token: string, password: string): Promise<void> {
+    /** Sets a new password from a reset link; ends every session of the user and tells them by email. */
+    async resetPassword(token: string, password: string, source: string): Promise<void> {
+      await parts.flows.attempt('resetPassword', source);
       const userId = await oneTimeTokens.consume(token, 'reset_password');
       if (!userId) throw new HubError(400, 'invalid_token', 'The reset link is invalid, used or expired');
       const user = await users.get(userId);
@@ -139,6 +160,7 @@ export function createAuthService(parts: AuthServiceParts) {
       // Whoever follows the emailed link controls the inbox.
       await users.markEmailVerified(userId);
       await sessions.revokeAllForUser(userId, 'password_reset');
+      service.notifyPasswordChanged(user, 'reset');
     },
 
     /** Changes the password after checking the current one; ends every session of the user. */
@@ -150,6 +172,20 @@ export function createAuthService(parts: AuthServiceParts) {
       assertAcceptablePassword(next, user.email, user.name);
       await users.setPassword(userId, next);
       await sessions.revokeAllForUser(userId, 'password_changed');
+      service.notifyPasswordChanged(user, 'changed');
+    },
+
+    /** Tells the user their password was reset or changed (in the background: a mail outage fails nothing). */
+    notifyPasswordChanged(user: User, how: 'reset' | 'changed'): void {
+      mailer
+        .send({
+          to: user.email,
+          subject: `Your Smart AI Hub password was ${how}`,
+          text: `The password of your Smart AI Hub account (${user.email}) was ${how} ${
+            how === 'reset' ? 'through an emailed reset link' : 'from a signed-in session'
+          }, and every session of the account was signed out.\n\nIf this was not you, ask for a password reset at ${parts.publicUrl} at once and tell your administrator.`,
+        })
+        .catch((error) => parts.log.error({ err: error }, 'password change email failed'));
     },
 
     /** A short-lived access token without a session (admin acting for a host backend). */

@@ -1,4 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { createHashingGate, type HashingGate } from './hashing-gate.js';
 
 /** scrypt parameters; stored with every hash, so raising them later still verifies old hashes. */
 export interface ScryptCost {
@@ -35,12 +37,19 @@ export interface PasswordHasher {
   burn(password: string): Promise<void>;
 }
 
-export function createPasswordHasher(cost: ScryptCost = OWASP_SCRYPT): PasswordHasher {
+/**
+ * `gate` bounds how many hashes run at once, sign-ins first (default: one slot per core, see
+ * {@link createHashingGate}); a burst of sign-ups then delays a login by about one hash.
+ */
+export function createPasswordHasher(
+  cost: ScryptCost = OWASP_SCRYPT,
+  gate: HashingGate = createHashingGate(availableParallelism()),
+): PasswordHasher {
   let dummy: Promise<string> | undefined;
   const hasher: PasswordHasher = {
     async hash(password) {
       const salt = randomBytes(16);
-      const key = await derive(password, salt, cost);
+      const key = await gate.run('new-password', () => derive(password, salt, cost));
       return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join(
         '$',
       );
@@ -51,7 +60,9 @@ export function createPasswordHasher(cost: ScryptCost = OWASP_SCRYPT): PasswordH
       const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
       if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0)) return false;
       const expected = Buffer.from(parts[5]!, 'base64url');
-      const key = await derive(password, Buffer.from(parts[4]!, 'base64url'), { N, r, p });
+      const key = await gate.run('sign-in', () =>
+        derive(password, Buffer.from(parts[4]!, 'base64url'), { N, r, p }),
+      );
       return expected.length === key.length && timingSafeEqual(expected, key);
     },
     async burn(password) {
