@@ -160,8 +160,14 @@ for (const dialect of await testDialects()) {
         (await post('/api/v1/auth/login', { email: u.user.email, password: 'brand new secret 9' }))
           .statusCode,
       ).toBe(200);
-      // Every earlier session ended.
+      // Every earlier session ended, and the user is told.
       expect((await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })).statusCode).toBe(401);
+      expect((await t.app.inject({ url: '/api/v1/me', headers: u.headers })).statusCode).toBe(401);
+      const told = await sink.waitForMessage(
+        (m) => m.to.includes(u.user.email) && m.subject === 'Your Smart AI Hub password was reset',
+      );
+      expect(told.text).toMatch(/every session of the account was signed out/);
+      expect(told.text).not.toMatch(/token=/);
     });
 
     it('changes the password with the current one, ending the sessions', async () => {
@@ -179,6 +185,9 @@ for (const dialect of await testDialects()) {
       );
       expect(ok.statusCode).toBe(204);
       expect((await t.app.inject({ url: '/api/v1/me', headers: u.headers })).statusCode).toBe(401);
+      await sink.waitForMessage(
+        (m) => m.to.includes(u.user.email) && m.subject === 'Your Smart AI Hub password was changed',
+      );
       expect(
         (await post('/api/v1/auth/login', { email: u.user.email, password: 'next secret 11' })).statusCode,
       ).toBe(200);
