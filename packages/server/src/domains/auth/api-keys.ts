@@ -1,5 +1,5 @@
 import type { ApiKeysTable } from '@smart-ai-hub/adapters';
-import { type Database, newId } from '@smart-ai-hub/adapters';
+import { type Database, newId, type QueryRunner } from '@smart-ai-hub/adapters';
 import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '@smart-ai-hub/sdk';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { badRequest, HubError, notFound, unauthorized } from '../../http/hub-error.js';
@@ -81,8 +81,11 @@ export interface ApiKeysService {
    * requests never overshoot it. False when the cap would be exceeded (nothing reserved).
    */
   reserveSpend(id: string, amount: number, cap: number): Promise<boolean>;
-  /** Moves the key's recorded spend by `delta` units (a reservation swapped for the real charge). */
-  adjustSpend(id: string, delta: number): Promise<void>;
+  /**
+   * Moves the key's recorded spend by `delta` units (a reservation swapped for the real charge).
+   * With `trx`, inside that transaction (a hold's expiry gives the reservation back with it).
+   */
+  adjustSpend(id: string, delta: number, trx?: QueryRunner): Promise<void>;
 }
 
 interface CachedKey extends ResolvedApiKey {
@@ -116,13 +119,13 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async adjustSpend(id, delta) {
+    async adjustSpend(id, delta, trx) {
       if (delta === 0) return;
-      await db
+      const update = db
         .updateTable('api_keys')
         .set({ spent: sql`spent + ${delta}` })
-        .where('id', '=', id)
-        .execute();
+        .where('id', '=', id);
+      await (trx ? trx.executeQuery(update.compile()) : update.execute());
     },
     async create(userId, input) {
       const key = newSecretToken(API_KEY_PREFIX);

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedOpenAIUsage, openAIPromptTokens } from '../../../test/fakes/index.js';
+import { unitsToCredits } from '../credits/money.js';
 import { costOf } from './catalog/model-catalog.js';
 import { outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
 import { createGatewayKit, eventually, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
@@ -208,7 +209,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(rows.map((r) => r.status).sort()).toEqual(['ok', ...Array(7).fill('rejected')]);
     });
 
-    it('never charges more than the hold, whatever the upstream reports', async () => {
+    it('charges what the upstream reports beyond the hold, all of it, and records the overage', async () => {
       const body = {
         model: 'greedy',
         max_tokens: 10,
@@ -216,6 +217,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       };
       const model = kit.t.hub.services.models.catalog.resolve('greedy')!;
       const hold = costOf(model, promptTokensBound(body), 10);
+      const cost = costOf(model, 1_000_000, 1_000_000);
       const { userId, apiKey } = await kit.user({ units: 1_000_000 });
       const res = await kit.t.app.inject({
         method: 'POST',
@@ -224,8 +226,15 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         payload: body,
       });
       expect(res.statusCode).toBe(200);
-      expect(res.headers['x-hub-cost']).toBe(String(hold / 10_000));
-      expect(await kit.balance(userId)).toBe(1_000_000 - hold);
+      expect(res.headers['x-hub-cost']).toBe(String(unitsToCredits(cost)));
+      // The work was done: the balance goes below zero by the excess, recorded on the hold.
+      expect(await kit.balance(userId)).toBe(1_000_000 - cost);
+      const row = await kit.t.hub.db
+        .selectFrom('credit_holds')
+        .select(['settled_amount', 'overage'])
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ settled_amount: cost, overage: cost - hold });
     });
 
     it('leaves no hold open', async () => {

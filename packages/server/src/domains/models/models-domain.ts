@@ -2,6 +2,7 @@ import type { HubDomain } from '../../hub/hub-domain.js';
 import { adminProvidersRoute } from './admin-providers-route.js';
 import { messagesRoute } from './anthropic/messages-route.js';
 import { embeddingsRoute } from './embeddings/embeddings-route.js';
+import { releaseKeySpendOnExpiry } from './metering/api-key-spend.js';
 import { createModelsService } from './models-service.js';
 import { chatCompletionsRoute } from './openai/chat-completions-route.js';
 import { nativeModelsRoute, openAIModelsRoute } from './openai/models-routes.js';
@@ -17,6 +18,7 @@ export const modelsDomain: HubDomain = {
   name: 'models',
   setup(hub, options) {
     hub.services.models = createModelsService(hub, options);
+    releaseKeySpendOnExpiry(hub);
   },
   async routes(app, hub) {
     await nativeModelsRoute(app, hub);

@@ -2,7 +2,7 @@ import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Balance, CreditsPort, HoldOutcome } from '../../credits/credits-port.js';
-import { releaseKeySpend, reserveKeySpend, settleKeySpend } from './api-key-spend.js';
+import { releaseKeySpend, reserveKeySpend, SPEND_RESERVATION, settleKeySpend } from './api-key-spend.js';
 
 /** What a metered request cost, in units and tokens. */
 export interface ChargeInfo {
@@ -25,9 +25,13 @@ export function creditsOf(hub: HubContext): CreditsPort {
 
 /**
  * One metered request's money: a hold for its worst case (plus, for an API key with a spending
- * cap, a reservation against the cap), then exactly one of `settle` (charge the real cost, at
- * most the hold) or `release` (charge nothing). Later calls return the first outcome, so no path
- * charges twice. Reusable by every metered endpoint (chat, messages, embeddings).
+ * cap, a reservation against the cap), then exactly one of `settle` (charge the real cost, all of
+ * it, even beyond the hold) or `release` (charge nothing). Later calls return the first outcome,
+ * so no path charges twice. Reusable by every metered endpoint (chat, messages, embeddings).
+ *
+ * The hold lives as long as the meter: it is placed with `keepAlive`, so this process renews it
+ * until it is settled or released, however long the request runs (a slow reader, a long stream);
+ * if the process dies, the sweeper releases it, and the key's reservation with it.
  */
 export class Meter {
   private outcome: Promise<{ charged: number; balance: Balance }> | undefined;
@@ -61,7 +65,12 @@ export class Meter {
         userId: principal.userId,
         amount,
         requestId,
-        metadata: { model, ...(key ? { apiKeyId: key.id } : {}) },
+        keepAlive: true,
+        metadata: {
+          model,
+          ...(key ? { apiKeyId: key.id } : {}),
+          ...(reservation ? { [SPEND_RESERVATION]: reservation.amount } : {}),
+        },
       });
       return new Meter(hub, hold.id, amount, reservation);
     } catch (error) {
@@ -70,9 +79,9 @@ export class Meter {
     }
   }
 
-  /** Charges `cost` units (clamped to the hold) and releases the rest. */
+  /** Charges `cost` units, all of them (beyond the hold too: see `CreditsPort.settle`), and releases the rest. */
   settle(cost: number, description: string, metadata?: Record<string, unknown>) {
-    const charge = Math.min(Math.max(0, cost), this.amount);
+    const charge = Math.max(0, cost);
     return this.resolveOnce(() => creditsOf(this.hub).settle(this.holdId, charge, { description, metadata }));
   }
 
@@ -81,17 +90,17 @@ export class Meter {
     return this.resolveOnce(() => creditsOf(this.hub).release(this.holdId, reason));
   }
 
-  /** Runs the first resolution only, then swaps the key's spend reservation for what was charged. */
+  /**
+   * Runs the first resolution only, then swaps the key's spend reservation for what was charged.
+   * An `expired` outcome means the sweeper expired the hold first and gave the reservation back in
+   * that transaction: the key then only takes the charge.
+   */
   private resolveOnce(resolve: () => Promise<HoldOutcome>) {
     this.outcome ??= (async () => {
       const outcome = await resolve();
       if (this.keyReservation) {
-        await settleKeySpend(
-          this.hub,
-          this.keyReservation.keyId,
-          this.keyReservation.amount,
-          outcome.charged,
-        );
+        const reserved = outcome.status === 'expired' ? 0 : this.keyReservation.amount;
+        await settleKeySpend(this.hub, this.keyReservation.keyId, reserved, outcome.charged);
       }
       return { charged: outcome.charged, balance: outcome.balance };
     })();
