@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { WsSession } from './ws-session.js';
 
@@ -17,6 +18,11 @@ export async function wsRoute(app: FastifyInstance, hub: HubContext): Promise<vo
       websocket: true,
       schema: { querystring: z.object({ token: z.string().min(1).optional() }) },
       config: { apiKeyScope: 'models:call' },
+      // A plain GET would get the plugin's 404 without a body: the envelope says what to do instead.
+      preValidation: async (request) => {
+        if (!request.ws)
+          throw new HubError(404, 'not_found', 'GET /api/v1/ws takes a WebSocket upgrade only');
+      },
     },
     (socket, request) => {
       new WsSession(hub, socket, request, (request.query as { token?: string }).token);
