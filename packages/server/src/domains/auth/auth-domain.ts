@@ -46,7 +46,10 @@ export const authDomain: HubDomain = {
     const cost = env.HUB_PASSWORD_HASH_COST ?? (env.NODE_ENV === 'test' ? 'test' : 'owasp');
     const hasher = createPasswordHasher(cost === 'test' ? TEST_SCRYPT : OWASP_SCRYPT);
     const users = createUsersService(hub.db, hasher);
-    const sessions = createSessionsService(hub.db, { ttlMs: env.HUB_SESSION_TTL * 1000 });
+    const sessions = createSessionsService(hub.db, {
+      ttlMs: env.HUB_SESSION_TTL * 1000,
+      cache: hub.coordination.cache,
+    });
     const accessTokens = createAccessTokens({
       key: hub.secret.deriveKey('jwt'),
       legacyIssuers: [hub.config.publicUrl],

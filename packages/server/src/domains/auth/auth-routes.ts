@@ -29,7 +29,7 @@ export async function authRoutes(fastify: FastifyInstance, hub: HubContext): Pro
   );
 
   app.post('/api/v1/auth/refresh', { schema: { body: refreshBody } }, async (request) =>
-    auth.refresh(request.body.refreshToken),
+    auth.refresh(request.body.refreshToken, sessionMeta(request)),
   );
 
   app.post('/api/v1/auth/logout', { schema: { body: refreshBody } }, async (request, reply) => {

@@ -79,8 +79,9 @@ export function createAuthService(parts: AuthServiceParts) {
       return service.issueTokens(user, meta);
     },
 
-    async refresh(refreshToken: string): Promise<AuthTokens> {
-      const rotated = await sessions.rotate(refreshToken);
+    /** Rotates the refresh token; `meta` names the client, for the grace of concurrent refreshes. */
+    async refresh(refreshToken: string, meta: SessionMeta = {}): Promise<AuthTokens> {
+      const rotated = await sessions.rotate(refreshToken, meta);
       const user = await users.findById(rotated.userId);
       if (!user || user.disabled_at !== null) {
         await sessions.revokeAllForUser(rotated.userId, 'user_disabled');
