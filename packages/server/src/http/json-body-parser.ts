@@ -3,7 +3,7 @@ import { badRequest, type HubError } from './hub-error.js';
 
 /**
  * The deepest nesting of arrays and objects a JSON body may have. Legitimate requests stay far
- * below it: a chat message's content parts sit at depth 4, and a JSON schema in `tools` or
+ * below it: a chat message's content parts sit at depth 5, and a JSON schema in `tools` or
  * `response_format` costs two levels per level of the data it describes (OpenAI's structured
  * outputs accept at most 10 levels of it). A body past it is an attack on whatever walks it
  * recursively (a stable stringify, a logger, a zod schema), so it is refused before any does.
