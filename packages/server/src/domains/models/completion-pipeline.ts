@@ -15,6 +15,7 @@ import { runIdempotent } from './idempotent-completion.js';
 import { type ChargeInfo, creditsOf, Meter } from './metering/meter.js';
 import { checkRateLimits, recordOutputTokens } from './metering/rate-limits.js';
 import { estimatePromptTokens, outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
+import { UpstreamError } from './providers/upstream-error.js';
 import { cacheKeyOf, readCachedCompletion, writeCachedCompletion } from './response-cache.js';
 import { routeCall } from './routing/route-call.js';
 
@@ -301,14 +302,17 @@ async function runMetered(
     }
     if (failure !== undefined) {
       const aborted = call.signal.aborted;
-      await finish(undefined, aborted ? 'cancelled' : 'error', aborted ? 'client_closed' : 'upstream_error');
+      // The deployment's timeoutMs bounds the whole call: past it mid-stream, a timeout (504).
+      const timedOut = failure instanceof UpstreamError && failure.timeout;
+      const code = timedOut ? 'upstream_timeout' : 'upstream_error';
+      await finish(undefined, aborted ? 'cancelled' : 'error', aborted ? 'client_closed' : code);
       if (!aborted) service.breaker(deployment.id).failure();
       throw aborted
         ? failure
         : new HubError(
-            502,
-            'upstream_error',
-            `The upstream of ${model.id} failed mid-stream; you were charged for what was delivered`,
+            timedOut ? 504 : 502,
+            code,
+            `The upstream of ${model.id} ${timedOut ? 'timed out' : 'failed'} mid-stream; you were charged for what was delivered`,
           );
     }
     if (!usage && call.signal.aborted) {
