@@ -11,14 +11,14 @@ export async function interruptAnswer(
   streaming: boolean,
 ): Promise<void> {
   const { res } = exchange;
-  const then = interrupt.then ?? 'end';
-  if (then === 'reset') return exchange.breakConnection(interrupt.text);
+  const ending = interrupt.ending ?? 'end';
+  if (ending === 'reset') return exchange.breakConnection(interrupt.text);
   if (interrupt.text) res.write(interrupt.text);
-  if (then === 'end') {
+  if (ending === 'end') {
     res.end();
     return;
   }
-  if (then === 'hang') return exchange.closed();
+  if (ending === 'hang') return exchange.closed();
   const text = interrupt.trickleText ?? (streaming ? ':\n' : ' ');
   while (await exchange.pause(interrupt.trickleMs ?? 50)) res.write(text);
 }

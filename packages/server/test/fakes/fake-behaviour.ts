@@ -49,7 +49,7 @@ export interface FakeBehaviour {
 /**
  * An answer that goes wrong after it started: streamed, `afterChunks` content chunks go out as
  * usual; non-streamed, a 200 and its headers. Then `text` is written verbatim (an SSE `error`
- * event, a line that is not JSON, half a JSON body) and the fake does `then`:
+ * event, a line that is not JSON, half a JSON body) and the answer has its `ending`:
  * - `end`: ends the body there (default): a stream without its end, a truncated body;
  * - `reset`: destroys the connection;
  * - `hang`: sends nothing more and holds the connection until the client leaves;
@@ -59,7 +59,7 @@ export interface FakeBehaviour {
 export interface AnswerInterrupt {
   afterChunks?: number;
   text?: string;
-  then?: 'end' | 'reset' | 'hang' | 'trickle';
+  ending?: 'end' | 'reset' | 'hang' | 'trickle';
   /** Default 50 ms. */
   trickleMs?: number;
   /** Default an SSE comment line (`:\n`) when streaming, a space (JSON padding) otherwise. */
