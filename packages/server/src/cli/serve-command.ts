@@ -1,16 +1,19 @@
 import { loadConfig } from '../config/load-config.js';
 import { buildHubApp } from '../hub/build-app.js';
 import type { CliCommand } from './commands.js';
+import { installProcessSafetyNet } from './process-safety-net.js';
 
 /**
  * `smart-ai-hub serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting connections,
  * let in-flight requests finish (up to SHUTDOWN_TIMEOUT seconds), then close pools and exit.
+ * An error that escapes one request is logged and contained (see `installProcessSafetyNet`).
  */
 export const serveCommand: CliCommand = {
   summary: 'run the hub (migrates the database first)',
   async run() {
     const config = loadConfig();
     const app = await buildHubApp({ config });
+    installProcessSafetyNet(app.log);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
     app.log.info({ publicUrl: config.publicUrl }, 'Smart AI Hub is ready');
 
