@@ -8,8 +8,11 @@ export interface ModelInfo {
   inputPrice: number;
   /** Credits per million output tokens. */
   outputPrice: number;
-  /** Credits per request served from the hub's response cache. */
-  cachePrice: number;
+  /**
+   * Credits per request served from the hub's response cache; null: a cached answer costs its
+   * tokens at this model's prices.
+   */
+  cachePrice: number | null;
   contextWindow: number;
   maxOutputTokens: number;
 }

@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectedOpenAIUsage, openAIPromptTokens } from '../../../test/fakes/index.js';
+import { contentText, expectedOpenAIUsage } from '../../../test/fakes/index.js';
+import { hubOutputCount, hubPromptCount } from '../../../test/support/token-oracle.js';
 import { unitsToCredits } from '../credits/money.js';
 import { costOf } from './catalog/model-catalog.js';
-import { outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
+import { outputTokenLimit, promptTokensBound } from './metering/prompt-bound.js';
 import { createGatewayKit, eventually, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
 import type { ProviderFactory } from './providers/provider.js';
 
@@ -39,7 +40,10 @@ function streamThenDisconnect(
   });
 }
 
-/** A provider whose upstream claims far more tokens than the hold covers. */
+/** What the `greedy` upstream reports as usage (set per test): often more than the hold covers. */
+let reportedUsage: unknown;
+
+/** A provider whose upstream reports whatever usage the test sets. */
 const greedy: ProviderFactory = () => ({
   async complete(request) {
     return {
@@ -48,7 +52,7 @@ const greedy: ProviderFactory = () => ({
       created: 0,
       model: request.model,
       choices: [{ index: 0, message: { role: 'assistant', content: 'lots' }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1_000_000, completion_tokens: 1_000_000, total_tokens: 2_000_000 },
+      usage: reportedUsage as never,
     };
   },
   async stream() {
@@ -105,9 +109,11 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         // The row is queued after the charge settles: waiting for it waits for the settlement.
         const row = await kit.usageRowOf(userId);
         expect(await kit.openHolds()).toBe(0);
-        const expected = openAIPromptTokens(body) + 2 * chunks;
+        // No usage arrived: the hub counted the prompt and what was delivered with its tokenizer.
+        const output = hubOutputCount(contentText(chunks));
+        const expected = hubPromptCount(body.messages) + 2 * output;
         expect(await kit.balance(userId)).toBe(1_000_000 - expected);
-        expect(row).toMatchObject({ status: 'cancelled', output_tokens: chunks });
+        expect(row).toMatchObject({ status: 'cancelled', output_tokens: output });
         expect(Number(row.cost)).toBe(expected);
       });
     }
@@ -142,10 +148,11 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(failure).toBeInstanceOf(OpenAI.APIError);
       expect(failure.message).toMatch(/failed mid-stream/);
       expect(kit.fake.stats.requests).toBe(1);
-      const expected = openAIPromptTokens(body) + 2 * 3;
+      const output = hubOutputCount(text);
+      const expected = hubPromptCount(body.messages) + 2 * output;
       expect(await kit.balance(userId)).toBe(1_000_000 - expected);
       const row = (await kit.usageRows()).find((r) => r.user_id === userId)!;
-      expect(row).toMatchObject({ status: 'error', error_code: 'upstream_error', output_tokens: 3 });
+      expect(row).toMatchObject({ status: 'error', error_code: 'upstream_error', output_tokens: output });
     });
 
     it('honours an upstream 429 Retry-After, then succeeds', async () => {
@@ -216,8 +223,12 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         messages: [{ role: 'user' as const, content: 'how much?' }],
       };
       const model = kit.t.hub.services.models.catalog.resolve('greedy')!;
-      const hold = costOf(model, promptTokensBound(body), 10);
-      const cost = costOf(model, 1_000_000, 1_000_000);
+      const bound = promptTokensBound(body);
+      const hold = costOf(model, bound, 10);
+      // More than the hold covers, yet a count the request could produce (not absurd).
+      reportedUsage = { prompt_tokens: 2 * bound, completion_tokens: 10, total_tokens: 2 * bound + 10 };
+      const cost = costOf(model, 2 * bound, 10);
+      expect(cost).toBeGreaterThan(hold);
       const { userId, apiKey } = await kit.user({ units: 1_000_000 });
       const res = await kit.t.app.inject({
         method: 'POST',
@@ -236,6 +247,49 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ settled_amount: cost, overage: cost - hold });
     });
+
+    for (const [what, usage] of [
+      ['missing', undefined],
+      ['null counts', { prompt_tokens: null, completion_tokens: null, total_tokens: null }],
+      ['negative counts', { prompt_tokens: -50, completion_tokens: -1, total_tokens: -51 }],
+      ['strings', { prompt_tokens: '12', completion_tokens: '3', total_tokens: '15' }],
+      ['fractions', { prompt_tokens: 1.5, completion_tokens: 2.5, total_tokens: 4 }],
+      ['absurd counts', { prompt_tokens: 1e15, completion_tokens: 1e15, total_tokens: 2e15 }],
+    ] as const) {
+      it(`charges its own count when the upstream's usage is ${what}, with no error and no hold left`, async () => {
+        reportedUsage = usage;
+        const body = {
+          model: 'greedy',
+          max_tokens: 10,
+          messages: [{ role: 'user' as const, content: 'how much?' }],
+        };
+        const { userId, apiKey } = await kit.user({ units: 1_000_000 });
+        const res = await kit.t.app.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          headers: { authorization: `Bearer ${apiKey}` },
+          payload: body,
+        });
+        expect(res.statusCode).toBe(200);
+        const model = kit.t.hub.services.models.catalog.resolve('greedy')!;
+        const input = hubPromptCount(body.messages);
+        const output = hubOutputCount('lots');
+        const cost = costOf(model, input, output);
+        expect(res.json().usage).toEqual({
+          prompt_tokens: input,
+          completion_tokens: output,
+          total_tokens: input + output,
+        });
+        expect(res.headers['x-hub-cost']).toBe(String(unitsToCredits(cost)));
+        expect(await kit.balance(userId)).toBe(1_000_000 - cost);
+        const holds = await kit.t.hub.db
+          .selectFrom('credit_holds')
+          .select(['status', 'settled_amount'])
+          .where('user_id', '=', userId)
+          .execute();
+        expect(holds).toEqual([{ status: 'settled', settled_amount: cost }]);
+      });
+    }
 
     it('leaves no hold open', async () => {
       await eventually(async () => (await kit.openHolds()) === 0);

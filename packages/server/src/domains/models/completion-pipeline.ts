@@ -13,8 +13,17 @@ import { assertModelAllowed } from './allowed-models.js';
 import { type CatalogDeployment, type CatalogModel, costOf } from './catalog/model-catalog.js';
 import { runIdempotent } from './idempotent-completion.js';
 import { type ChargeInfo, creditsOf, Meter } from './metering/meter.js';
+import { fitOutputToBalance } from './metering/output-fit.js';
+import {
+  guessPromptTokens,
+  outputLimitAsked,
+  outputTokenLimit,
+  outputTokensBound,
+  promptTokensBound,
+} from './metering/prompt-bound.js';
 import { checkRateLimits, recordOutputTokens } from './metering/rate-limits.js';
-import { estimatePromptTokens, outputTokenLimit, promptTokensBound } from './metering/token-estimate.js';
+import { countPromptTokens, countTextTokens } from './metering/token-count.js';
+import { checkedUsage, type TokenUsage, type UsageBounds } from './metering/usage-check.js';
 import { UpstreamError } from './providers/upstream-error.js';
 import { cacheKeyOf, readCachedCompletion, writeCachedCompletion } from './response-cache.js';
 import { routeCall } from './routing/route-call.js';
@@ -33,8 +42,6 @@ export interface ChatCompletionCall {
   signal: AbortSignal;
   /** The route it came through, for the usage log (`/v1/chat/completions`, `/v1/messages`, `ws`). */
   endpoint: string;
-  /** Use the exact-match response cache even if the model does not by default (`x-hub-cache: true`). */
-  cache?: boolean;
   /**
    * The client's `Idempotency-Key` (the same on every retry of one logical call): the call runs
    * and is charged at most once per user and key; a retry replays the answer at no charge.
@@ -58,6 +65,11 @@ export type ChatCompletionResult = (
 ) & {
   /** True when this is the stored answer of an earlier call with the same `Idempotency-Key` (charged nothing). */
   replayed?: boolean;
+  /**
+   * Set when the request named no output limit and the balance could not pay for the model's: the
+   * limit the upstream was given instead, so the hold fits the balance (`x-hub-max-tokens`).
+   */
+  maxTokensLowered?: number;
 };
 
 /** The hub's charge as it rides on a response (credits). */
@@ -108,22 +120,48 @@ async function runMetered(
 ): Promise<ChatCompletionResult> {
   const service = hub.services.models;
   const { principal, request } = call;
-  const promptEstimate = estimatePromptTokens(request);
-  const maxOutput = outputTokenLimit(request, model.maxOutputTokens);
-  const cacheKey = model.cache || call.cache ? cacheKeyOf(model.id, request) : undefined;
+  let maxOutput = outputTokenLimit(request, model.maxOutputTokens);
+  let maxTokensLowered: number | undefined;
+  const cacheKey = model.cache
+    ? cacheKeyOf(model.id, request, model.cacheScope === 'user' ? principal.userId : undefined)
+    : undefined;
   let meter: Meter;
+  let bounds: UsageBounds;
   try {
-    await checkRateLimits(hub.coordination.rateLimiter, principal, service.rateLimits, promptEstimate);
+    const promptBound = promptTokensBound(request);
+    bounds = { promptBound, outputBound: outputTokensBound(request, maxOutput) };
+    // The tokens-per-minute limit takes a cheap guess; the hold takes the bound.
+    await checkRateLimits(
+      hub.coordination.rateLimiter,
+      principal,
+      service.rateLimits,
+      guessPromptTokens(request),
+    );
     if (cacheKey) {
       const cached = await readCachedCompletion(hub, cacheKey);
       if (cached) return await serveCached(hub, call, model, cached, log);
     }
-    meter = await Meter.open(hub, {
-      principal,
-      amount: costOf(model, promptTokensBound(request), maxOutput),
-      requestId: call.requestId,
-      model: model.id,
-    });
+    const open = (outputBound: number) =>
+      Meter.open(hub, {
+        principal,
+        amount: costOf(model, promptBound, outputBound),
+        requestId: call.requestId,
+        model: model.id,
+      });
+    try {
+      meter = await open(bounds.outputBound);
+    } catch (error) {
+      // No output limit asked and the model's does not fit the balance: give the upstream the
+      // limit the balance pays for (402 only when not even a minimal answer fits).
+      const fitted = outputLimitAsked(request)
+        ? undefined
+        : fitOutputToBalance(error, model, bounds, maxOutput);
+      if (fitted === undefined) throw error;
+      maxOutput = fitted.maxOutput;
+      maxTokensLowered = fitted.maxOutput;
+      bounds = { promptBound, outputBound: fitted.outputBound };
+      meter = await open(bounds.outputBound);
+    }
   } catch (error) {
     // Refused before any upstream call (rate limit, credits, spending cap): still one usage row.
     log({ status: 'rejected', errorCode: error instanceof HubError ? error.code : 'internal_error' });
@@ -149,7 +187,7 @@ async function runMetered(
 
   /** Settles the hold for the given tokens; logs usage; records output tokens for rate limits. */
   const charge = async (
-    usage: { input: number; output: number },
+    usage: TokenUsage,
     facts: Pick<UsageFacts, 'status' | 'errorCode' | 'deployment'>,
   ): Promise<ChargeInfo> => {
     const cost = costOf(model, usage.input, usage.output);
@@ -175,7 +213,8 @@ async function runMetered(
   /** The request failed before producing anything: release, or charge the prompt if it was sent when aborted. */
   const fail = async (error: unknown): Promise<never> => {
     if (call.signal.aborted && attempting) {
-      await charge({ input: promptEstimate, output: 0 }, { status: 'cancelled', errorCode: 'client_closed' });
+      const input = await countPromptTokens(request);
+      await charge({ input, output: 0 }, { status: 'cancelled', errorCode: 'client_closed' });
     } else {
       await meter.release(call.signal.aborted ? 'client closed' : 'upstream failed');
       const code =
@@ -203,13 +242,24 @@ async function runMetered(
       return fail(error);
     }
     const { result, deployment } = routed;
-    const usage = result.usage
-      ? { input: result.usage.prompt_tokens, output: result.usage.completion_tokens }
-      : { input: promptEstimate, output: completionTokensOf(result) };
+    const reported = checkedUsage(result.usage, bounds);
+    const usage = reported ?? {
+      input: await countPromptTokens(request),
+      output: await countTextTokens(completionTextOf(result)),
+    };
     const info = await charge(usage, { status: 'ok', deployment });
-    const response: ChatCompletion = { ...result, model: model.id, usage: usageObject(result.usage, usage) };
+    const response: ChatCompletion = {
+      ...result,
+      model: model.id,
+      usage: reported ? result.usage : usageObject(usage),
+    };
     if (cacheKey) void writeCachedCompletion(hub, cacheKey, response, service.cacheTtlMs);
-    return { kind: 'response', response: { ...response, hub: hubField(info, call.requestId) }, charge: info };
+    return {
+      kind: 'response',
+      response: { ...response, hub: hubField(info, call.requestId) },
+      charge: info,
+      maxTokensLowered,
+    };
   }
 
   let routed: { result: AsyncIterable<ChatCompletionChunk>; deployment: CatalogDeployment };
@@ -242,18 +292,19 @@ async function runMetered(
   });
   done.catch(() => {});
   let settled: Promise<ChargeInfo> | undefined;
-  let output = 0;
+  /** The text the client got (content, refusals, tool-call arguments): counted when usage is missing. */
+  const delivered: string[] = [];
+  const counted = async (): Promise<TokenUsage> => ({
+    input: await countPromptTokens(request),
+    output: await countTextTokens(delivered.join('')),
+  });
   const finish = (
     usage: ChatUsage | undefined,
     status: UsageFacts['status'],
     errorCode?: string,
   ): Promise<ChargeInfo> => {
-    settled ??= charge(
-      usage
-        ? { input: usage.prompt_tokens, output: usage.completion_tokens }
-        : { input: promptEstimate, output },
-      { status, errorCode, deployment },
-    ).then(
+    settled ??= (async () =>
+      charge(checkedUsage(usage, bounds) ?? (await counted()), { status, errorCode, deployment }))().then(
       (info) => {
         resolveDone(info);
         return info;
@@ -287,8 +338,8 @@ async function runMetered(
         last = chunk;
         if (chunk.choices.length === 0) continue;
         yield chunk;
-        // Counted once the consumer comes back for more: a chunk it dropped was not delivered.
-        if (producedToken(chunk)) output++;
+        // Kept once the consumer comes back for more: a chunk it dropped was not delivered.
+        collectText(chunk, delivered);
       }
       completed = true;
     } catch (error) {
@@ -321,11 +372,8 @@ async function runMetered(
       return;
     }
     const info = await finish(usage, 'ok');
-    const tokens = usage ?? {
-      prompt_tokens: info.inputTokens,
-      completion_tokens: info.outputTokens,
-      total_tokens: info.inputTokens + info.outputTokens,
-    };
+    const believed = usage !== undefined && checkedUsage(usage, bounds) !== undefined;
+    const tokens = believed ? usage! : usageObject({ input: info.inputTokens, output: info.outputTokens });
     yield {
       id: last?.id ?? call.requestId,
       object: 'chat.completion.chunk',
@@ -337,7 +385,7 @@ async function runMetered(
     };
   }
 
-  return { kind: 'stream', chunks: chunks(), done };
+  return { kind: 'stream', chunks: chunks(), done, maxTokensLowered };
 }
 
 function modelNotFound(name: string): never {
@@ -395,35 +443,44 @@ function forUpstream(request: ChatCompletionRequest, maxOutput: number): ChatCom
   return out;
 }
 
-/** True when a chunk carries output (text, refusal or tool-call arguments): about one token each. */
-function producedToken(chunk: ChatCompletionChunk): boolean {
+/** Keeps a chunk's output text (content, refusal, tool names and arguments). */
+function collectText(chunk: ChatCompletionChunk, into: string[]): void {
   for (const choice of chunk.choices) {
     const delta = choice.delta;
-    if (delta.content || delta.refusal) return true;
-    if (delta.tool_calls?.some((t) => t.function?.arguments)) return true;
-  }
-  return false;
-}
-
-function completionTokensOf(completion: ChatCompletion): number {
-  let chars = 0;
-  for (const choice of completion.choices) {
-    chars += choice.message.content?.length ?? 0;
-    for (const t of choice.message.tool_calls ?? []) chars += t.function.arguments.length;
-  }
-  return Math.ceil(chars / 4);
-}
-
-function usageObject(reported: ChatUsage | undefined, usage: { input: number; output: number }): ChatUsage {
-  return (
-    reported ?? {
-      prompt_tokens: usage.input,
-      completion_tokens: usage.output,
-      total_tokens: usage.input + usage.output,
+    if (delta.content) into.push(delta.content);
+    if (delta.refusal) into.push(delta.refusal);
+    for (const t of delta.tool_calls ?? []) {
+      if (t.function?.name) into.push(t.function.name);
+      if (t.function?.arguments) into.push(t.function.arguments);
     }
-  );
+  }
 }
 
+/** A completion's output text, for counting its tokens when the upstream reported none. */
+function completionTextOf(completion: ChatCompletion): string {
+  const texts: string[] = [];
+  for (const choice of completion.choices ?? []) {
+    const message = choice.message;
+    if (typeof message?.content === 'string') texts.push(message.content);
+    if (typeof message?.refusal === 'string') texts.push(message.refusal);
+    for (const t of message?.tool_calls ?? []) texts.push(t.function.name, t.function.arguments);
+  }
+  return texts.join('');
+}
+
+function usageObject(usage: TokenUsage): ChatUsage {
+  return {
+    prompt_tokens: usage.input,
+    completion_tokens: usage.output,
+    total_tokens: usage.input + usage.output,
+  };
+}
+
+/**
+ * An answer from the response cache: charged the model's cache price when the operator set one,
+ * the normal price of the cached answer's tokens otherwise (a hit is never free by accident),
+ * through a hold like any request. One usage row with status `cached`.
+ */
 async function serveCached(
   hub: HubContext,
   call: ChatCompletionCall,
@@ -432,16 +489,18 @@ async function serveCached(
   log: UsageLog,
 ): Promise<ChatCompletionResult> {
   const usage = cached.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const price =
+    model.cacheUnits ?? costOf(model, Number(usage.prompt_tokens) || 0, Number(usage.completion_tokens) || 0);
   let cost = 0;
   let balance: number;
-  if (model.cacheUnits > 0) {
+  if (price > 0) {
     const meter = await Meter.open(hub, {
       principal: call.principal,
-      amount: model.cacheUnits,
+      amount: price,
       requestId: call.requestId,
       model: model.id,
     });
-    const outcome = await meter.settle(model.cacheUnits, `${model.id} (${call.endpoint}): cached answer`);
+    const outcome = await meter.settle(price, `${model.id} (${call.endpoint}): cached answer`);
     cost = outcome.charged;
     balance = outcome.balance.balance;
   } else {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/support/auth-fixtures.js';
-import { unitsToCredits } from '../credits/money.js';
-import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
+import { creditsToUnits, unitsToCredits } from '../credits/money.js';
+import { costOf } from './catalog/model-catalog.js';
+import { outputTokenLimit, promptTokensBound } from './metering/prompt-bound.js';
+import { createGatewayKit, GATEWAY_SETUPS, type GatewayKit, TEST_PRICES } from './models-test-kit.js';
 
 const ask = (content: string, model = 'test-gpt') => ({ model, messages: [{ role: 'user', content }] });
 
@@ -14,6 +16,26 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     beforeAll(async () => {
       kit = await createGatewayKit(dialect, coordination, {
         settings: { rateLimits: { apiKey: { requestsPerMinute: 2 } } },
+        extraModels: [
+          // Cached, no cache price: a hit costs the answer's tokens.
+          {
+            id: 'cached-at-token-price',
+            ...TEST_PRICES,
+            cache: true,
+            maxOutputTokens: 100,
+            deployments: [{ id: 'c2', provider: 'mock' }],
+          },
+          // Cached and shared across users by the operator.
+          {
+            id: 'cached-shared',
+            ...TEST_PRICES,
+            cache: true,
+            cacheScope: 'shared',
+            cachePrice: 0.001,
+            maxOutputTokens: 100,
+            deployments: [{ id: 'c3', provider: 'mock' }],
+          },
+        ],
       });
     });
     afterAll(() => kit?.close());
@@ -62,8 +84,17 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     });
 
     it('stops a key at its spending cap, counting what it was charged', async () => {
-      // A one-letter prompt holds 213 units (13 for the prompt bound, 100 output tokens at 2 each).
-      const { headers, apiKeyId } = await kit.user({ spendCap: 300 });
+      const model = kit.t.hub.services.models.catalog.resolve('test-gpt')!;
+      const holdOf = (body: ReturnType<typeof ask>) =>
+        costOf(
+          model,
+          promptTokensBound(body as never),
+          outputTokenLimit(body as never, model.maxOutputTokens),
+        );
+      // The cap covers one short request's hold, and not 11 units spent plus a long one's hold.
+      const cap = holdOf(ask('a')) + 20;
+      expect(11 + holdOf(ask('c'.repeat(400)))).toBeGreaterThan(cap);
+      const { headers, apiKeyId } = await kit.user({ spendCap: cap });
       expect((await chat(headers, ask('a'))).statusCode).toBe(200);
       const spent = await kit.t.hub.db
         .selectFrom('api_keys')
@@ -71,7 +102,6 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         .where('id', '=', apiKeyId)
         .executeTakeFirstOrThrow();
       expect(Number(spent.spent)).toBe(1 + 2 * 5);
-      // 11 spent + a 412-unit hold would pass the cap.
       const third = await chat(headers, ask('c'.repeat(400)));
       expect(third.statusCode).toBe(403);
       expect(third.json().error.code).toBe('spend_cap_reached');
@@ -91,7 +121,58 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       expect(second.headers['x-hub-cost']).toBe('0.01');
       expect(second.json().choices[0].message.content).toBe(first.json().choices[0].message.content);
       expect(kit.fake.stats.requests).toBe(requests);
-      expect(await kit.balance(userId)).toBe(before - 100);
+      expect(await kit.balance(userId)).toBe(before - creditsToUnits(0.01));
+      const rows = (await kit.usageRows()).filter((r) => r.user_id === userId);
+      expect(rows.map((r) => r.status)).toEqual(['ok', 'cached']);
+    });
+
+    it('keeps cached answers per user: another user asking the same gets an answer of their own', async () => {
+      const alice = await kit.user();
+      const bob = await kit.user();
+      const body = ask('the same question', 'test-cached');
+      expect((await chat(alice.headers, body)).headers['x-hub-cache']).toBeUndefined();
+      const requests = kit.fake.stats.requests;
+      const bobs = await chat(bob.headers, body);
+      expect(bobs.statusCode).toBe(200);
+      expect(bobs.headers['x-hub-cache']).toBeUndefined();
+      expect(kit.fake.stats.requests).toBe(requests + 1);
+      expect((await chat(alice.headers, body)).headers['x-hub-cache']).toBe('hit');
+    });
+
+    it('shares cached answers across users only where the operator said so', async () => {
+      const alice = await kit.user();
+      const bob = await kit.user();
+      const body = ask('shared question', 'cached-shared');
+      expect((await chat(alice.headers, body)).headers['x-hub-cache']).toBeUndefined();
+      const hit = await chat(bob.headers, body);
+      expect(hit.headers['x-hub-cache']).toBe('hit');
+      expect(hit.headers['x-hub-cost']).toBe('0.001');
+    });
+
+    it('charges a hit the normal price of its tokens when the model has no cache price', async () => {
+      const { headers, userId } = await kit.user();
+      const body = ask('price me', 'cached-at-token-price');
+      const first = await chat(headers, body);
+      const before = await kit.balance(userId);
+      const hit = await chat(headers, body);
+      expect(hit.headers['x-hub-cache']).toBe('hit');
+      const model = kit.t.hub.services.models.catalog.resolve('cached-at-token-price')!;
+      const { prompt_tokens, completion_tokens } = first.json().usage;
+      const cost = costOf(model, prompt_tokens, completion_tokens);
+      expect(cost).toBeGreaterThan(0);
+      expect(hit.headers['x-hub-cost']).toBe(String(unitsToCredits(cost)));
+      expect(await kit.balance(userId)).toBe(before - cost);
+    });
+
+    it('never lets a caller turn the cache on: x-hub-cache: true on an uncached model changes nothing', async () => {
+      const alice = await kit.user();
+      const body = ask('no cache here');
+      await chat({ ...alice.headers, 'x-hub-cache': 'true' }, body);
+      const requests = kit.fake.stats.requests;
+      const again = await chat({ ...alice.headers, 'x-hub-cache': 'true' }, body);
+      expect(again.headers['x-hub-cache']).toBeUndefined();
+      expect(kit.fake.stats.requests).toBe(requests + 1);
+      expect(Number(again.headers['x-hub-cost'])).toBeGreaterThan(0);
     });
 
     it('records the end user and reports usage by day and model', async () => {

@@ -3,14 +3,18 @@ import type { ChatCompletion, ChatCompletionRequest } from '@smart-ai-hub/sdk';
 import type { HubContext } from '../../hub/hub-context.js';
 
 /**
- * The exact-match response cache: the same model and the same request (every field but `stream`,
- * `stream_options` and `user`) get the same answer, through the coordination port's cache (so
- * replicas share it with Redis). Only complete answers are stored.
+ * The exact-match response cache, on models where the operator turned it on (`cache: true`): the
+ * same model and the same request (every field but `stream`, `stream_options` and `user`) get the
+ * same answer, through the coordination port's cache (so replicas share it with Redis). Answers
+ * are kept per user (`owner`) unless the operator shares them across users (`cacheScope:
+ * 'shared'`). Only complete answers are stored.
  */
-export function cacheKeyOf(modelId: string, request: ChatCompletionRequest): string {
+export function cacheKeyOf(modelId: string, request: ChatCompletionRequest, owner?: string): string {
   const { stream: _s, stream_options: _o, user: _u, model: _m, ...rest } = request;
   const digest = createHash('sha256').update(JSON.stringify(rest)).digest('base64url');
-  return `chat-cache:${modelId}:${digest}`;
+  return owner === undefined
+    ? `chat-cache:${modelId}:${digest}`
+    : `chat-cache:${modelId}:u:${owner}:${digest}`;
 }
 
 export async function readCachedCompletion(hub: HubContext, key: string): Promise<ChatCompletion | null> {

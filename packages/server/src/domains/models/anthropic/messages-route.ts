@@ -45,7 +45,12 @@ export async function messagesRoute(app: FastifyInstance, hub: HubContext): Prom
         endpoint: '/v1/messages',
         idempotencyKey: request.headers['idempotency-key'],
       });
-      const replayed: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
+      const replayed: Record<string, string> = {
+        ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
+        ...(result.maxTokensLowered !== undefined
+          ? { 'x-hub-max-tokens': String(result.maxTokensLowered) }
+          : {}),
+      };
       if (result.kind === 'response') {
         reply.headers({ ...chargeHeaders(result.charge), ...replayed });
         return chatCompletionToMessage(result.response, body.model);

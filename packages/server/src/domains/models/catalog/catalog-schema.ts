@@ -5,13 +5,9 @@ import { isCreditAmount } from '../../credits/money.js';
  * Credits per million tokens: a non-negative number with at most 6 decimals (one micro-credit per
  * million tokens is the finest price the ledger can hold exactly).
  */
-const price = z
-  .number()
-  .min(0)
-  .max(1_000_000)
-  .refine(isCreditAmount, {
-    message: 'prices have at most 6 decimals (0.000001 credits is the smallest step)',
-  });
+const price = z.number().min(0).max(1_000_000).refine(isCreditAmount, {
+  message: 'prices have at most 6 decimals (0.000001 credits is the smallest step)',
+});
 
 /**
  * One place a model is served: a provider, the model id the upstream knows, and how to reach it.
@@ -45,12 +41,17 @@ export const modelSchema = z
     inputPrice: price,
     /** Credits per million output tokens. */
     outputPrice: price,
-    /** Credits per request answered from the response cache (default 0). */
-    cachePrice: price.default(0),
+    /**
+     * Credits per request answered from the response cache. Unset: a hit costs what the cached
+     * answer's tokens cost at this model's prices.
+     */
+    cachePrice: price.optional(),
     contextWindow: z.number().int().positive().default(128_000),
     maxOutputTokens: z.number().int().positive().default(4_096),
-    /** Serve exact repeats from the response cache (also per request with `x-hub-cache: true`). */
+    /** Serve exact repeats from the response cache (only the operator turns it on). */
     cache: z.boolean().default(false),
+    /** Whose answers a hit may serve: the same user's only (default), or anyone's (`shared`). */
+    cacheScope: z.enum(['user', 'shared']).default('user'),
     /** Tried in order: the next one is the fallback when one fails before its first byte. */
     deployments: z.array(deploymentSchema).min(1),
   })

@@ -20,11 +20,13 @@ export interface CatalogModel {
   inputUnitsPerMillion: number;
   /** Units per million output tokens. */
   outputUnitsPerMillion: number;
-  /** Units charged for an answer from the response cache. */
-  cacheUnits: number;
+  /** Units charged for an answer from the response cache; undefined: the answer's tokens at the normal price. */
+  cacheUnits: number | undefined;
   contextWindow: number;
   maxOutputTokens: number;
   cache: boolean;
+  /** Whose cached answers a hit may serve. */
+  cacheScope: 'user' | 'shared';
   deployments: CatalogDeployment[];
   config: ModelConfig;
 }
@@ -124,10 +126,11 @@ export function buildCatalog(
       aliases: config.aliases,
       inputUnitsPerMillion: creditsToUnits(config.inputPrice),
       outputUnitsPerMillion: creditsToUnits(config.outputPrice),
-      cacheUnits: creditsToUnits(config.cachePrice),
+      cacheUnits: config.cachePrice === undefined ? undefined : creditsToUnits(config.cachePrice),
       contextWindow: config.contextWindow,
       maxOutputTokens: config.maxOutputTokens,
       cache: config.cache,
+      cacheScope: config.cacheScope,
       deployments,
       config,
     } satisfies CatalogModel;

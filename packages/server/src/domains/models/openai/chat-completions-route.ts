@@ -41,10 +41,11 @@ export async function chatCompletionsRoute(app: FastifyInstance, hub: HubContext
         endUser: typeof endUser === 'string' && endUser ? endUser.slice(0, 256) : undefined,
         signal,
         endpoint: '/v1/chat/completions',
-        cache: request.headers['x-hub-cache'] === 'true',
         idempotencyKey: request.headers['idempotency-key'] as string | undefined,
       });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
+      if (result.maxTokensLowered !== undefined)
+        reply.header('x-hub-max-tokens', String(result.maxTokensLowered));
       if (result.kind === 'response') {
         chargeHeaders(reply, result.charge);
         return reply.send(result.response);

@@ -19,7 +19,7 @@ export function modelInfo(model: CatalogModel): ModelInfo {
     provider: model.deployments[0]?.provider ?? 'unknown',
     inputPrice: unitsToCredits(model.inputUnitsPerMillion),
     outputPrice: unitsToCredits(model.outputUnitsPerMillion),
-    cachePrice: unitsToCredits(model.cacheUnits),
+    cachePrice: model.cacheUnits === undefined ? null : unitsToCredits(model.cacheUnits),
     contextWindow: model.contextWindow,
     maxOutputTokens: model.maxOutputTokens,
   };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
-import { estimatePromptTokens } from '../metering/token-estimate.js';
+import { guessPromptTokens } from '../metering/prompt-bound.js';
 import type { ChatProvider, ProviderFactory } from './provider.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 
@@ -33,7 +33,7 @@ export const mockProvider: ProviderFactory = (deployment) => {
     model: request.model,
   });
   const usageOf = (request: ChatCompletionRequest, completion: number) => {
-    const prompt = estimatePromptTokens(request);
+    const prompt = guessPromptTokens(request);
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   };
   const provider: ChatProvider = {
