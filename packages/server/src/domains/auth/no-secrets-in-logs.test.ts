@@ -22,6 +22,7 @@ const HUB_SECRET = 'hub-secret-that-must-never-be-logged-0123456789';
 const OPENAI_API_KEY = 'sk-provider-key-that-must-never-be-logged';
 const STRIPE_SECRET_KEY = 'sk_test_stripe-key-that-must-never-be-logged';
 const STRIPE_WEBHOOK_SECRET = 'whsec_stripe-webhook-secret-never-logged';
+const HUB_ADMIN_PASSWORD = 'first admin passphrase never logged';
 
 const linkToken = (text: string, path: string) => {
   const match = new RegExp(`${path}\\?token=([A-Za-z0-9_%-]+)`).exec(text);
@@ -74,6 +75,8 @@ for (const dialect of await testDialects()) {
           OPENAI_BASE_URL: upstream.baseURL,
           STRIPE_SECRET_KEY,
           STRIPE_WEBHOOK_SECRET,
+          HUB_ADMIN_EMAIL: 'first-admin@example.com',
+          HUB_ADMIN_PASSWORD,
         },
       });
     });
@@ -85,7 +88,13 @@ for (const dialect of await testDialects()) {
     });
 
     it('never logs a password, token, key, hash or configured secret, through every flow at debug level', async () => {
-      const secrets: string[] = [HUB_SECRET, OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET];
+      const secrets: string[] = [
+        HUB_SECRET,
+        OPENAI_API_KEY,
+        STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET,
+        HUB_ADMIN_PASSWORD,
+      ];
       const keep = <T extends string>(secret: T): T => {
         secrets.push(secret);
         return secret;
