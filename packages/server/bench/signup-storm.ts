@@ -19,7 +19,11 @@ const post = (path: string, body: unknown, from: string) =>
 
 async function timedLogin(from: string): Promise<{ ms: number; status: number }> {
   const started = performance.now();
-  const res = await post('/api/v1/auth/login', { email: 'bench@bench.test', password: 'bench-password-123' }, from);
+  const res = await post(
+    '/api/v1/auth/login',
+    { email: 'bench@bench.test', password: 'bench-password-123' },
+    from,
+  );
   await res.arrayBuffer();
   return { ms: performance.now() - started, status: res.status };
 }
