@@ -158,14 +158,15 @@ async function* readChunks(
   }
 }
 
-function parseChunk(data: string): ChatCompletionChunk {
-  let event: ChatCompletionChunk & { error?: unknown };
+/** An event's JSON (checked as a chunk by the caller); an `error` event throws its message. */
+function parseChunk(data: string): unknown {
+  let event: { error?: unknown } | null;
   try {
     event = JSON.parse(data);
   } catch {
     throw new UpstreamError(`The upstream sent an event that is not JSON: ${data.slice(0, 200)}`, undefined);
   }
-  if (event.error !== undefined && event.error !== null) {
+  if (event?.error !== undefined && event.error !== null) {
     throw new UpstreamError(`The upstream stream failed: ${envelopeMessage(event) ?? data}`, undefined);
   }
   return event;

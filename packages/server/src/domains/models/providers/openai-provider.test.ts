@@ -240,6 +240,20 @@ describe.each(PROVIDERS)('$name provider on the OpenAI wire', ({ name, factory, 
     }
   });
 
+  it('fails the stream on an event that is JSON but no chunk', async () => {
+    for (const odd of ['null', '42', '{"choices": "many"}', '{"choices": [null]}']) {
+      rawHandler = rawSse([`data: ${JSON.stringify(chunk('Hi'))}\n\n`, `data: ${odd}\n\n`]);
+      const stream = await make(`${raw.url}/v1`).stream(streamed, call());
+      const seen: ChatCompletionChunk[] = [];
+      const failure = await (async () => {
+        for await (const c of stream) seen.push(c);
+      })().catch((e: unknown) => e);
+      expect(seen).toHaveLength(1);
+      expect(failure).toBeInstanceOf(UpstreamError);
+      expect((failure as Error).message).toMatch(/not a chat completion chunk|not JSON/);
+    }
+  });
+
   it('fails stream() itself, before any chunk, on a 200 whose body is JSON or HTML', async () => {
     const answers = [
       { type: 'application/json', body: JSON.stringify({ error: { message: 'Model is loading' } }) },

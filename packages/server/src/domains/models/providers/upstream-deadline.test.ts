@@ -8,6 +8,8 @@ import {
 } from '../../../../test/support/upstream-fault-kit.js';
 import { creditsToUnits } from '../../credits/money.js';
 import { GATEWAY_SETUPS, TEST_PRICES } from '../models-test-kit.js';
+import { UpstreamDeadline } from './upstream-deadline.js';
+import { UpstreamError } from './upstream-error.js';
 
 /**
  * A deployment's `timeoutMs` bounds the whole upstream call, not each silence: an upstream that
@@ -17,6 +19,35 @@ import { GATEWAY_SETUPS, TEST_PRICES } from '../models-test-kit.js';
  */
 const TIMEOUT_MS = 400;
 const GRANT = creditsToUnits(10);
+
+describe('UpstreamDeadline', () => {
+  it("aborts with a timeout once the time is up, and maps the call's failure to it", async () => {
+    const deadline = new UpstreamDeadline(new AbortController().signal, 30);
+    await new Promise((resolve) => deadline.signal.addEventListener('abort', resolve, { once: true }));
+    expect(deadline.expired).toBe(true);
+    expect(deadline.signal.reason).toBeInstanceOf(UpstreamError);
+    expect(deadline.settle(new Error('socket closed'))).toMatchObject({ timeout: true, status: undefined });
+    deadline.clear();
+  });
+
+  it("passes the caller's abort on with its reason, and is then no timeout", () => {
+    const caller = new AbortController();
+    const deadline = new UpstreamDeadline(caller.signal, 60_000);
+    const reason = new Error('client gone');
+    caller.abort(reason);
+    expect(deadline.signal.reason).toBe(reason);
+    expect(deadline.expired).toBe(false);
+    expect(deadline.settle(reason)).toBe(reason);
+    deadline.clear();
+  });
+
+  it('takes a deadline longer than a timer can hold as no deadline, not as an immediate one', async () => {
+    const deadline = new UpstreamDeadline(new AbortController().signal, 5_000_000_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(deadline.signal.aborted).toBe(false);
+    deadline.clear();
+  });
+});
 
 for (const { dialect, coordination } of GATEWAY_SETUPS) {
   describe(`the deadline of an upstream call on ${dialect} + ${coordination}`, () => {

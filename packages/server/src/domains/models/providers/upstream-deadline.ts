@@ -1,5 +1,7 @@
 import { UpstreamError } from './upstream-error.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A deployment's `timeoutMs` as a bound on one whole upstream call: from the request to the last
  * byte of the answer, however the upstream paces it (a byte every second resets no timer here).
@@ -19,11 +21,15 @@ export class UpstreamDeadline {
   ) {
     if (caller.aborted) this.forward();
     else caller.addEventListener('abort', this.forward, { once: true });
-    this.timer = setTimeout(() => {
-      if (this.controller.signal.aborted) return;
-      this.passed = true;
-      this.controller.abort(this.expiredError());
-    }, timeoutMs);
+    this.timer = setTimeout(
+      () => {
+        if (this.controller.signal.aborted) return;
+        this.passed = true;
+        this.controller.abort(this.expiredError());
+      },
+      // Node fires a longer timer at once (after a warning): ~24.8 days is no bound anyway.
+      Math.min(timeoutMs, MAX_TIMER_MS),
+    );
   }
 
   /** Aborted by the caller or by the deadline. */
