@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../../test/fakes/index.js';
 import { createUser } from '../../../test/support/auth-fixtures.js';
 import { createTestHub, type TestHub } from '../../../test/support/test-hub.js';
+import { creditsToUnits } from '../credits/money.js';
 
 const PUBLIC_URL = 'https://hub.example.com';
 
@@ -212,7 +213,7 @@ for (const dialect of await testDialects()) {
       const principal = await t.hub.authenticate({ headers: bearer(key.key) } as never);
       expect(principal).toMatchObject({
         via: 'api_key',
-        apiKey: { id: key.id, allowedModels: ['gpt-4o-mini'], spendCap: 125_000 },
+        apiKey: { id: key.id, allowedModels: ['gpt-4o-mini'], spendCap: creditsToUnits(12.5) },
       });
 
       const list = await t.app.inject({ url: '/api/v1/api-keys', headers: u.headers });
