@@ -116,6 +116,38 @@ for (const dialect of await testDialects()) {
         ),
       );
     });
+
+    it('retries a stream whose first event is an overloaded error, then streams it in full, charging once', async () => {
+      const before = (await t.hub.services.credits.balance(user.user.id)).balance;
+      const requests = fake.stats.requests;
+      // What Anthropic does under load: a 200, then `event: error` before the message starts.
+      const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+      fake.script({
+        body: `event: error\ndata: ${JSON.stringify(overloaded)}\n\n`,
+        contentType: 'text/event-stream',
+      });
+      const stream = await client.chat.completions.create({
+        model: 'claude-haiku-4-5',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      let text = '';
+      let usage: OpenAI.CompletionUsage | null | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (chunk.usage) usage = chunk.usage;
+      }
+      expect(text).toBe('word1 word2 word3 word4 word5');
+      expect(fake.stats.requests - requests).toBe(2);
+      const charged = before - (await t.hub.services.credits.balance(user.user.id)).balance;
+      expect(charged).toBe(
+        Math.ceil(
+          (usage!.prompt_tokens * creditsToUnits(1) + usage!.completion_tokens * creditsToUnits(5)) /
+            1_000_000,
+        ),
+      );
+    });
   });
 }
 
