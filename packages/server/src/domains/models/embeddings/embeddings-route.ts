@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { requireAuth } from '../../../http/guards.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import { chargeHeaders } from '../anthropic/charge-headers.js';
+import { gatewayDepsOf } from '../gateway/gateway-deps.js';
+import { embeddingsProvidersOf } from './embeddings-deployments.js';
 import { runEmbeddings } from './run-embeddings.js';
 
 const embeddingsBodySchema = z.looseObject({
@@ -37,9 +39,9 @@ export async function embeddingsRoute(app: FastifyInstance, hub: HubContext): Pr
         if (!reply.raw.writableFinished) controller.abort();
       });
       const endUser = request.headers['x-hub-end-user'];
-      const { response, charge } = await runEmbeddings(hub, {
+      const { response, charge } = await runEmbeddings(gatewayDepsOf(hub), embeddingsProvidersOf(hub), {
         principal: request.principal!,
-        request: request.body as Parameters<typeof runEmbeddings>[1]['request'],
+        request: request.body as Parameters<typeof runEmbeddings>[2]['request'],
         requestId: String(request.id),
         endUser: typeof endUser === 'string' ? endUser : undefined,
         signal: controller.signal,

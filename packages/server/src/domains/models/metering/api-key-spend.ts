@@ -2,6 +2,7 @@ import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
 import type { CreditsPort, ExpiredHold } from '../../credits/credits-port.js';
 import { unitsToCredits } from '../../credits/money.js';
+import type { KeySpend } from '../gateway/gateway-deps.js';
 
 /*
  * API key spending caps: a request reserves its hold against the cap (through the auth domain's
@@ -16,12 +17,12 @@ export const SPEND_RESERVATION = 'spendCapReserved';
 
 /** Adds `amount` to the key's spend if it stays within `cap`; 403 `spend_cap_reached` otherwise. */
 export async function reserveKeySpend(
-  hub: HubContext,
+  keys: KeySpend,
   keyId: string,
   amount: number,
   cap: number,
 ): Promise<void> {
-  if (!(await hub.services.apiKeys.reserveSpend(keyId, amount, cap))) {
+  if (!(await keys.reserveSpend(keyId, amount, cap))) {
     throw new HubError(
       403,
       'spend_cap_reached',
@@ -33,17 +34,17 @@ export async function reserveKeySpend(
 
 /** Replaces a reservation by what was really charged (which may exceed it: an overage). */
 export function settleKeySpend(
-  hub: HubContext,
+  keys: KeySpend,
   keyId: string,
   reserved: number,
   charged: number,
 ): Promise<void> {
-  return hub.services.apiKeys.adjustSpend(keyId, charged - reserved);
+  return keys.adjustSpend(keyId, charged - reserved);
 }
 
 /** Gives a reservation back (the hold failed). */
-export function releaseKeySpend(hub: HubContext, keyId: string, reserved: number): Promise<void> {
-  return settleKeySpend(hub, keyId, reserved, 0);
+export function releaseKeySpend(keys: KeySpend, keyId: string, reserved: number): Promise<void> {
+  return settleKeySpend(keys, keyId, reserved, 0);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { HubContext } from '../../../hub/hub-context.js';
 import { type Principal, principalFor } from '../../auth/principal.js';
 import { creditsToUnits } from '../../credits/money.js';
 import { costOf } from '../catalog/model-catalog.js';
+import { gatewayDepsOf } from '../gateway/gateway-deps.js';
 import { eventually, GATEWAY_SETUPS } from '../models-test-kit.js';
 import { Meter } from './meter.js';
 
@@ -147,7 +148,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const { userId, principal } = await keyUser(1, 5);
       const keyId = principal.apiKey!.id;
       const held = creditsToUnits(0.5);
-      const meter = await Meter.open(t.hub, {
+      const meter = await Meter.open(gatewayDepsOf(t.hub), {
         principal,
         amount: held,
         requestId: 'req_over',
@@ -167,7 +168,12 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       // Below zero, the user's next request is refused before any upstream call.
       expect((await credits().balance(userId)).available).toBe(creditsToUnits(-0.25));
       await expect(
-        Meter.open(t.hub, { principal, amount: 1, requestId: 'req_refused', model: 'long-gpt' }),
+        Meter.open(gatewayDepsOf(t.hub), {
+          principal,
+          amount: 1,
+          requestId: 'req_refused',
+          model: 'long-gpt',
+        }),
       ).rejects.toMatchObject({ statusCode: 402, code: 'insufficient_credits' });
       expect(await spentOf(keyId)).toBe(cost);
       expect((await credits().verifyLedger()).ok).toBe(true);
@@ -180,7 +186,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       // A second replica on the same database places a hold and reserves the key's whole cap,
       // then dies before settling (its renewer stops with it).
       const replica = await startReplica(t);
-      const meter = await Meter.open(replica.hub, {
+      const meter = await Meter.open(gatewayDepsOf(replica.hub), {
         principal,
         amount: cap,
         requestId: 'req_crashed',
@@ -190,7 +196,12 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       await replica.crash();
       // The key is at its cap: nothing more until the hold is swept.
       await expect(
-        Meter.open(t.hub, { principal, amount: 1, requestId: 'req_blocked', model: 'long-gpt' }),
+        Meter.open(gatewayDepsOf(t.hub), {
+          principal,
+          amount: 1,
+          requestId: 'req_blocked',
+          model: 'long-gpt',
+        }),
       ).rejects.toMatchObject({ code: 'spend_cap_reached' });
 
       // This replica's sweeper expires it, and the reservation goes with it.
@@ -201,7 +212,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
         held: 0,
         available: creditsToUnits(10),
       });
-      const next = await Meter.open(t.hub, {
+      const next = await Meter.open(gatewayDepsOf(t.hub), {
         principal,
         amount: cap,
         requestId: 'req_next',
@@ -216,7 +227,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const { userId, principal } = await keyUser(10, 5);
       const keyId = principal.apiKey!.id;
       const held = creditsToUnits(2);
-      const meter = await Meter.open(t.hub, {
+      const meter = await Meter.open(gatewayDepsOf(t.hub), {
         principal,
         amount: held,
         requestId: 'req_late',

@@ -68,7 +68,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     });
 
     it('lowers the upstream max_tokens to what the balance pays when the request named none, and says so', async () => {
-      const body = { model: 'test-gpt', messages: [{ role: 'user', content: 'a short question' }] };
+      const body = { model: 'test-gpt', messages: [{ role: 'user' as const, content: 'a short question' }] };
       const model = kit.t.hub.services.models.catalog.resolve('test-gpt')!;
       // The model allows 100 output tokens; the balance pays the prompt's bound and 40 of them.
       const units = costOf(model, promptTokensBound(body), 40);
@@ -85,7 +85,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
       const body = {
         model: 'test-gpt',
         max_tokens: 100,
-        messages: [{ role: 'user', content: 'a short question' }],
+        messages: [{ role: 'user' as const, content: 'a short question' }],
       };
       const model = kit.t.hub.services.models.catalog.resolve('test-gpt')!;
       const { headers } = await kit.user({ units: costOf(model, promptTokensBound(body), 40) });
@@ -95,7 +95,7 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     });
 
     it('answers 402 when not even a minimal answer fits', async () => {
-      const body = { model: 'test-gpt', messages: [{ role: 'user', content: 'a short question' }] };
+      const body = { model: 'test-gpt', messages: [{ role: 'user' as const, content: 'a short question' }] };
       const model = kit.t.hub.services.models.catalog.resolve('test-gpt')!;
       const { headers } = await kit.user({
         units: costOf(model, promptTokensBound(body), MIN_ANSWER_TOKENS - 1),

@@ -1,8 +1,10 @@
-import { HubError } from '../../../http/hub-error.js';
-import type { HubContext } from '../../../hub/hub-context.js';
 import type { Principal } from '../../auth/principal.js';
-import type { Balance, CreditsPort, HoldOutcome } from '../../credits/credits-port.js';
+import type { Balance, HoldOutcome } from '../../credits/credits-port.js';
+import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import { releaseKeySpend, reserveKeySpend, SPEND_RESERVATION, settleKeySpend } from './api-key-spend.js';
+
+/** What a meter needs: the credits port and the keys' spending caps. */
+export type MeterDeps = Pick<GatewayDeps, 'credits' | 'keySpend'>;
 
 /** What a metered request cost, in units and tokens. */
 export interface ChargeInfo {
@@ -14,13 +16,6 @@ export interface ChargeInfo {
   outputTokens: number;
   /** True when the answer came from the response cache. */
   cached: boolean;
-}
-
-/** The credits service, or 503 while the credits domain is not installed. */
-export function creditsOf(hub: HubContext): CreditsPort {
-  const credits = (hub.services as { credits?: CreditsPort }).credits;
-  if (!credits) throw new HubError(503, 'service_unavailable', 'Credits are not available on this hub');
-  return credits;
 }
 
 /**
@@ -37,7 +32,7 @@ export class Meter {
   private outcome: Promise<{ charged: number; balance: Balance }> | undefined;
 
   private constructor(
-    private readonly hub: HubContext,
+    private readonly deps: MeterDeps,
     readonly holdId: string,
     /** Units held. */
     readonly amount: number,
@@ -49,7 +44,7 @@ export class Meter {
    * spending-cap reservation (403 `spend_cap_reached`). One transaction each; none without a cap.
    */
   static async open(
-    hub: HubContext,
+    deps: MeterDeps,
     input: { principal: Principal; amount: number; requestId: string; model: string },
   ): Promise<Meter> {
     const { principal, requestId, model } = input;
@@ -57,11 +52,11 @@ export class Meter {
     const key = principal.apiKey;
     let reservation: { keyId: string; amount: number } | undefined;
     if (key && key.spendCap !== null) {
-      await reserveKeySpend(hub, key.id, amount, key.spendCap);
+      await reserveKeySpend(deps.keySpend, key.id, amount, key.spendCap);
       reservation = { keyId: key.id, amount };
     }
     try {
-      const hold = await creditsOf(hub).hold({
+      const hold = await deps.credits().hold({
         userId: principal.userId,
         amount,
         requestId,
@@ -72,9 +67,9 @@ export class Meter {
           ...(reservation ? { [SPEND_RESERVATION]: reservation.amount } : {}),
         },
       });
-      return new Meter(hub, hold.id, amount, reservation);
+      return new Meter(deps, hold.id, amount, reservation);
     } catch (error) {
-      if (reservation) await releaseKeySpend(hub, reservation.keyId, reservation.amount);
+      if (reservation) await releaseKeySpend(deps.keySpend, reservation.keyId, reservation.amount);
       throw error;
     }
   }
@@ -82,12 +77,12 @@ export class Meter {
   /** Charges `cost` units, all of them (beyond the hold too: see `CreditsPort.settle`), and releases the rest. */
   settle(cost: number, description: string, metadata?: Record<string, unknown>) {
     const charge = Math.max(0, cost);
-    return this.resolveOnce(() => creditsOf(this.hub).settle(this.holdId, charge, { description, metadata }));
+    return this.resolveOnce(() => this.deps.credits().settle(this.holdId, charge, { description, metadata }));
   }
 
   /** Charges nothing. */
   release(reason: string) {
-    return this.resolveOnce(() => creditsOf(this.hub).release(this.holdId, reason));
+    return this.resolveOnce(() => this.deps.credits().release(this.holdId, reason));
   }
 
   /**
@@ -100,7 +95,7 @@ export class Meter {
       const outcome = await resolve();
       if (this.keyReservation) {
         const reserved = outcome.status === 'expired' ? 0 : this.keyReservation.amount;
-        await settleKeySpend(this.hub, this.keyReservation.keyId, reserved, outcome.charged);
+        await settleKeySpend(this.deps.keySpend, this.keyReservation.keyId, reserved, outcome.charged);
       }
       return { charged: outcome.charged, balance: outcome.balance };
     })();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionRequest } from '@smart-ai-hub/sdk';
-import type { HubContext } from '../../hub/hub-context.js';
+import type { GatewayDeps } from '../gateway/gateway-deps.js';
 
 /**
  * The exact-match response cache, on models where the operator turned it on (`cache: true`): the
@@ -17,21 +17,23 @@ export function cacheKeyOf(modelId: string, request: ChatCompletionRequest, owne
     : `chat-cache:${modelId}:u:${owner}:${digest}`;
 }
 
-export async function readCachedCompletion(hub: HubContext, key: string): Promise<ChatCompletion | null> {
-  const value = await hub.coordination.cache.get(key);
+export async function readCachedCompletion(
+  deps: Pick<GatewayDeps, 'cache'>,
+  key: string,
+): Promise<ChatCompletion | null> {
+  const value = await deps.cache.get(key);
   return value ? (JSON.parse(value) as ChatCompletion) : null;
 }
 
 export async function writeCachedCompletion(
-  hub: HubContext,
+  deps: Pick<GatewayDeps, 'cache' | 'cacheTtlMs' | 'log'>,
   key: string,
   response: ChatCompletion,
-  ttlMs: number,
 ): Promise<void> {
   const { hub: _charge, ...answer } = response;
   try {
-    await hub.coordination.cache.set(key, JSON.stringify(answer), ttlMs);
+    await deps.cache.set(key, JSON.stringify(answer), deps.cacheTtlMs);
   } catch (error) {
-    hub.log.warn({ err: error }, 'response not cached');
+    deps.log.warn({ err: error }, 'response not cached');
   }
 }

@@ -1,9 +1,9 @@
 import { HubClient } from '@smart-ai-hub/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contentText, expectedOpenAIUsage } from '../../../test/fakes/index.js';
-import { unitsToCredits } from '../credits/money.js';
-import { createGatewayKit, eventually, GATEWAY_SETUPS, type GatewayKit } from './models-test-kit.js';
+import { contentText, expectedOpenAIUsage } from '../../../../test/fakes/index.js';
+import { unitsToCredits } from '../../credits/money.js';
+import { createGatewayKit, eventually, GATEWAY_SETUPS, type GatewayKit } from '../models-test-kit.js';
 
 /** Units a `test-gpt` answer costs (1 per input token, 2 per output token). */
 function costOf(body: { model: string; messages: Array<{ role: 'user'; content: string }> }): number {

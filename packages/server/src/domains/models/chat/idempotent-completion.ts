@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
 import { stringify } from 'safe-stable-stringify';
 import { z } from 'zod';
-import { HubError } from '../../http/hub-error.js';
-import type { HubContext } from '../../hub/hub-context.js';
+import { HubError } from '../../../http/hub-error.js';
+import type { GatewayDeps } from '../gateway/gateway-deps.js';
+import type { ChatCompletionResult } from './chat-completion.js';
 import { CompletionFromChunks } from './completion-from-chunks.js';
-import type { ChatCompletionResult } from './completion-pipeline.js';
 
 /** How long a finished answer is replayed for its key (Stripe's window). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -55,12 +55,12 @@ export function requestHashOf(request: ChatCompletionRequest): string {
  * 1 s); a finished one, `replay(answer)` (which charges nothing).
  */
 export async function runIdempotent(
-  hub: HubContext,
+  deps: Pick<GatewayDeps, 'cache' | 'log'>,
   input: { userId: string; key: string; request: ChatCompletionRequest; signal: AbortSignal },
   run: () => Promise<ChatCompletionResult>,
   replay: (stored: ChatCompletion) => Promise<ChatCompletionResult>,
 ): Promise<ChatCompletionResult> {
-  const cache = hub.coordination.cache;
+  const cache = deps.cache;
   const cacheKey = `chat-idem:${input.userId}:${input.key}`;
   const hash = requestHashOf(input.request);
   const pending: IdempotencyRecord = { hash, state: 'pending' };
@@ -88,14 +88,14 @@ export async function runIdempotent(
   }
 
   const release = () =>
-    cache.delete(cacheKey).catch((error) => hub.log.warn({ err: error }, 'idempotency key not released'));
+    cache.delete(cacheKey).catch((error) => deps.log.warn({ err: error }, 'idempotency key not released'));
   const store = async (completion: ChatCompletion) => {
     const { hub: _charge, ...response } = completion;
     const done: IdempotencyRecord = { hash, state: 'done', response };
     try {
       await cache.set(cacheKey, JSON.stringify(done), IDEMPOTENCY_TTL_MS);
     } catch (error) {
-      hub.log.warn({ err: error }, 'idempotent answer not stored');
+      deps.log.warn({ err: error }, 'idempotent answer not stored');
       await release();
     }
   };
