@@ -85,7 +85,8 @@ for (const dialect of await testDialects()) {
         method: 'POST',
         url: '/ai/api/v1/api-keys',
         headers: { cookie: 'host_session=s-alice' },
-        payload: { name: 'backend' },
+        // Reading the profile is not among a key's default scopes.
+        payload: { name: 'backend', scopes: ['profile:read'] },
       });
       expect(created.statusCode).toBe(201);
       const me = await host.inject({
