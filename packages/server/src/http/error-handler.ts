@@ -55,8 +55,23 @@ export function toHubError(error: unknown): HubError {
 /** 5xx answers that sending again will not fix: clients (the SDK honours it) should not retry. */
 const NOT_RETRYABLE: ReadonlySet<string> = new Set(['payments_not_configured', 'not_implemented']);
 
-/** Sends `error` in the native envelope, with `Retry-After` where it applies. */
-export function sendHubError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+/** How one wire format (native, OpenAI, Anthropic) shapes an error's body. */
+export type ErrorBodyShape = (request: FastifyRequest, error: HubError) => unknown;
+
+/** The native API's shape: `{ error: { code, message, requestId, details? } }`. */
+export const nativeErrorBody: ErrorBodyShape = errorEnvelope;
+
+/**
+ * The one error sender of the hub, for every wire format: maps anything thrown to a
+ * {@link HubError} (whose status the code decides), logs what is the hub's own fault, sets
+ * `Retry-After` and `x-should-retry`, and sends the body in the caller's `shape`.
+ */
+export function sendHubError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  shape: ErrorBodyShape = nativeErrorBody,
+): FastifyReply {
   const hubError = toHubError(error);
   if (hubError.statusCode >= 500 && !(error instanceof HubError)) {
     request.log.error({ err: error }, 'unhandled error');
@@ -65,7 +80,7 @@ export function sendHubError(request: FastifyRequest, reply: FastifyReply, error
   }
   if (hubError.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(hubError.retryAfter)));
   if (NOT_RETRYABLE.has(hubError.code)) reply.header('x-should-retry', 'false');
-  return reply.code(hubError.statusCode).send(errorEnvelope(request, hubError));
+  return reply.code(hubError.statusCode).send(shape(request, hubError));
 }
 
 /** Installs the envelope for every error and every unknown route of this Fastify context. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toHubError } from '../../../http/error-handler.js';
+import { sendHubError } from '../../../http/error-handler.js';
 import type { HubError } from '../../../http/hub-error.js';
 import type { AnthropicErrorBody } from './anthropic-wire.js';
 
@@ -43,18 +43,14 @@ export function anthropicErrorBody(error: HubError, requestId: string): Anthropi
   };
 }
 
-/** Sends any thrown error in Anthropic's shape, with `Retry-After` where it applies. */
+/** Sends any thrown error in Anthropic's shape (the hub's one sender, see `sendHubError`). */
 export function sendAnthropicError(
   request: FastifyRequest,
   reply: FastifyReply,
   thrown: unknown,
 ): FastifyReply {
-  const error = toHubError(thrown);
-  if (error.statusCode >= 500 && error.code === 'internal_error')
-    request.log.error({ err: thrown }, 'unhandled error');
-  if (error.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfter)));
   reply.header('request-id', String(request.id));
-  return reply.code(error.statusCode).send(anthropicErrorBody(error, String(request.id)));
+  return sendHubError(request, reply, thrown, (req, error) => anthropicErrorBody(error, String(req.id)));
 }
 
 /** Makes every error of this Fastify context answer in Anthropic's shape. */

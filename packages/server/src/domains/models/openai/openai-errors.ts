@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toHubError } from '../../../http/error-handler.js';
-import { HubError } from '../../../http/hub-error.js';
+import { sendHubError } from '../../../http/error-handler.js';
+import type { HubError } from '../../../http/hub-error.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
 export interface OpenAIErrorBody {
@@ -39,13 +39,9 @@ export function openAIErrorBody(error: HubError): OpenAIErrorBody {
   };
 }
 
-/** Sends any error in OpenAI's shape, with `Retry-After` and the request id. */
+/** Sends any error in OpenAI's shape (the hub's one sender, see `sendHubError`). */
 export function sendOpenAIError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const hubError = toHubError(error);
-  if (hubError.statusCode >= 500 && !(error instanceof HubError))
-    request.log.error({ err: error }, 'unhandled error');
-  if (hubError.retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(hubError.retryAfter)));
-  return reply.code(hubError.statusCode).send(openAIErrorBody(hubError));
+  return sendHubError(request, reply, error, (_request, hubError) => openAIErrorBody(hubError));
 }
 
 /** Makes every error of this Fastify context answer in OpenAI's shape. */
