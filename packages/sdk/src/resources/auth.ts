@@ -8,6 +8,7 @@ import type {
   ForgotPasswordRequest,
   HubUser,
   LoginRequest,
+  OAuthProviderInfo,
   RegisterRequest,
   ResetPasswordRequest,
   VerifyEmailRequest,
@@ -76,6 +77,15 @@ export class Auth {
   /** Calls `listener` on sign-in, token refresh and sign-out; returns the unsubscribe function. */
   onAuthStateChange(listener: AuthStateListener): () => void {
     return this.session.onAuthStateChange(listener);
+  }
+
+  /** The OAuth providers the hub is configured with (for sign-in buttons). */
+  async oauthProviders(options?: RequestOptions): Promise<OAuthProviderInfo[]> {
+    const list = await this.transport.json<{ data: OAuthProviderInfo[] }>(
+      { method: 'GET', path: '/api/v1/auth/oauth', anonymous: true },
+      options,
+    );
+    return list.data;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Transport } from '../core/transport.js';
 import type {
   CheckoutRequest,
   CheckoutResponse,
+  CheckoutStatus,
   CreditBalance,
   CreditPackageInfo,
   CreditPackageList,
@@ -43,6 +44,14 @@ export class Credits {
   checkout(body: CheckoutRequest, options?: RequestOptions): Promise<CheckoutResponse> {
     return this.transport.json(
       { method: 'POST', path: '/api/v1/credits/checkout', body, idempotent: true },
+      options,
+    );
+  }
+
+  /** How the signed-in user's checkout `id` ended (the page Stripe returns to asks until it is not `open`). */
+  checkoutStatus(id: string, options?: RequestOptions): Promise<CheckoutStatus> {
+    return this.transport.json(
+      { method: 'GET', path: `/api/v1/credits/checkout/${encodeURIComponent(id)}` },
       options,
     );
   }

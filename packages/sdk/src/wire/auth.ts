@@ -131,6 +131,22 @@ export interface CreatedApiKey extends ApiKeyInfo {
   key: string;
 }
 
+/** One sign-in provider of `GET /api/v1/auth/oauth`: start it at `/api/v1/auth/oauth/:id`. */
+export interface OAuthProviderInfo {
+  id: string;
+  /** `github`, `google` or `oidc`. */
+  type: string;
+}
+
+/** `GET /api/v1/admin/users?q=&cursor=&limit=` */
+export interface UserListQuery {
+  /** Part of an email or name (any case). */
+  q?: string;
+  cursor?: string;
+  /** 1-200, default 50. */
+  limit?: number;
+}
+
 export interface UserList {
   users: HubUser[];
   /** Pass as `cursor` for the next page; null on the last page. */

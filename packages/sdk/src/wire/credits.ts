@@ -56,6 +56,19 @@ export interface CheckoutRequest {
   cancelUrl?: string;
 }
 
+/** `GET /api/v1/credits/checkout/:id`: how the buyer's own checkout ended. */
+export interface CheckoutStatus {
+  id: string;
+  /** `open` until Stripe's event arrives; then `paid` (credited), `underpaid` (refused) or `failed`. */
+  status: 'open' | 'paid' | 'underpaid' | 'failed';
+  packageId: string;
+  /** Credits the package adds once paid. */
+  credits: number;
+  /** Minor currency units (cents). */
+  price: number;
+  currency: string;
+}
+
 export interface CheckoutResponse {
   /** The Checkout Session id. */
   id: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { oauthProvidersSchema } from '../domains/auth/oauth-config.js';
 import { creditPackagesSchema } from '../domains/credits/credit-packages.js';
+import { signupCreditsSchema } from '../domains/credits/signup-credits.js';
 import { modelsFileSchema } from '../domains/models/catalog/catalog-schema.js';
 
 /**
@@ -13,6 +14,8 @@ export const hubFileSchema = z
     models: modelsFileSchema.optional(),
     /** Credit packages for Stripe checkout (domains/credits). */
     creditPackages: creditPackagesSchema.optional(),
+    /** Credits each new account gets at sign-up (domains/credits); unset: none. */
+    signupCredits: signupCreditsSchema.optional(),
     /** OAuth / OIDC sign-in providers (domains/auth). */
     oauthProviders: oauthProvidersSchema.optional(),
   })

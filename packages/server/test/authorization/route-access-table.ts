@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ApiKeyScope } from '@smart-ai-hub/sdk';
 import type { Role } from '../../src/domains/auth/principal.js';
+import { recordCheckoutSession } from '../../src/domains/credits/payments/checkout-sessions.js';
 import type { TestUser } from '../support/auth-fixtures.js';
 import type { TestHub } from '../support/test-hub.js';
 
@@ -81,6 +83,7 @@ export const routeAccessTable: RouteAccess[] = [
   { method: 'POST', url: '/api/v1/auth/verify-email', access: 'public' },
   { method: 'POST', url: '/api/v1/auth/forgot-password', access: 'public' },
   { method: 'POST', url: '/api/v1/auth/reset-password', access: 'public' },
+  { method: 'GET', url: '/api/v1/auth/oauth', access: 'public' },
   { method: 'GET', url: '/api/v1/auth/oauth/:provider', access: 'public' },
   { method: 'GET', url: '/api/v1/auth/oauth/:provider/callback', access: 'public' },
 
@@ -120,12 +123,34 @@ export const routeAccessTable: RouteAccess[] = [
   { method: 'GET', url: '/api/v1/admin/users/:id', access: STAFF, apiKey: 'admin' },
   { method: 'PATCH', url: '/api/v1/admin/users/:id', access: ADMIN, apiKey: 'admin' },
   { method: 'POST', url: '/api/v1/admin/users/:id/tokens', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/users/:id/api-keys', access: STAFF, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/users/:id/credits', access: STAFF, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/users/:id/credits/transactions', access: STAFF, apiKey: 'admin' },
 
   // Credits (domains/credits).
   { method: 'GET', url: '/api/v1/credits', access: 'signed-in', apiKey: 'credits:read' },
   { method: 'GET', url: '/api/v1/credits/transactions', access: 'signed-in', apiKey: 'credits:read' },
   { method: 'GET', url: '/api/v1/credits/packages', access: 'public' },
   { method: 'POST', url: '/api/v1/credits/checkout', access: BUYERS, apiKey: SESSION },
+  {
+    method: 'GET',
+    url: '/api/v1/credits/checkout/:id',
+    access: 'signed-in',
+    apiKey: SESSION,
+    ownResource: async (t, owner) => {
+      const id = `cs_table_${randomUUID()}`;
+      await recordCheckoutSession(t.hub.db, {
+        id,
+        provider: 'stripe',
+        userId: owner.user.id,
+        packageId: 'table',
+        credits: 1,
+        price: 100,
+        currency: 'usd',
+      });
+      return { id };
+    },
+  },
   { method: 'POST', url: '/api/v1/webhooks/stripe', access: 'public' },
   // The role check runs in the handler, after validation: a valid body reaches it.
   {

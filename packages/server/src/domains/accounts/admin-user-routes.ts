@@ -13,6 +13,8 @@ import { toHubUser } from './users-service.js';
 const listQuery = z.object({
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Part of an email or name. */
+  q: z.string().trim().max(200).optional(),
 });
 const createBody = z
   .object({

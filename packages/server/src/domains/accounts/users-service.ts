@@ -1,7 +1,7 @@
 import type { Database } from '@smart-ai-hub/adapters';
 import { isUniqueViolation, newId, type User } from '@smart-ai-hub/adapters';
 import type { HubUser, UserRole } from '@smart-ai-hub/sdk';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { HubError, notFound } from '../../http/hub-error.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 
@@ -34,8 +34,12 @@ export interface UsersService {
   update(id: string, input: UpdateUserInput): Promise<User>;
   setPassword(id: string, password: string): Promise<void>;
   markEmailVerified(id: string): Promise<void>;
-  /** Users in id (creation) order, after `cursor`. */
-  list(options: { cursor?: string; limit: number }): Promise<{ users: User[]; nextCursor: string | null }>;
+  /** Users in id (creation) order, after `cursor`; `q` keeps those whose email or name contains it (any case). */
+  list(options: {
+    cursor?: string;
+    limit: number;
+    q?: string;
+  }): Promise<{ users: User[]; nextCursor: string | null }>;
   /** True when at least one admin exists. */
   hasAdmin(): Promise<boolean>;
 }
@@ -106,13 +110,19 @@ export function createUsersService(db: Kysely<Database>, hasher: PasswordHasher)
         .where('email_verified_at', 'is', null)
         .execute();
     },
-    async list({ cursor, limit }) {
+    async list({ cursor, limit, q }) {
       let query = db
         .selectFrom('users')
         .selectAll()
         .orderBy('id')
         .limit(limit + 1);
       if (cursor) query = query.where('id', '>', cursor);
+      if (q) {
+        const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where(
+          sql<boolean>`(lower(email) like ${pattern} escape '\\' or lower(coalesce(name, '')) like ${pattern} escape '\\')`,
+        );
+      }
       const rows = await query.execute();
       const users = rows.slice(0, limit);
       return { users, nextCursor: rows.length > limit ? users.at(-1)!.id : null };

@@ -61,6 +61,20 @@ export async function apiKeyRoutes(fastify: FastifyInstance, hub: HubContext): P
     apiKeys: (await apiKeys.list(ownerOf(request.principal!))).map(toApiKeyInfo),
   }));
 
+  // A user's keys as staff see them (never the keys themselves: only their prefixes).
+  app.get(
+    '/api/v1/admin/users/:id/api-keys',
+    {
+      onRequest: requireAuth(hub, 'read:users'),
+      config: { apiKeyScope: 'admin' as const },
+      schema: { params: idParams },
+    },
+    async (request) => {
+      const user = await hub.services.users.get(request.params.id);
+      return { apiKeys: (await apiKeys.list({ userId: user.id })).map(toApiKeyInfo) };
+    },
+  );
+
   app.post(
     '/api/v1/api-keys',
     { ...keyManagers, schema: { body: createApiKeyBody } },

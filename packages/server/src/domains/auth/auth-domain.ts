@@ -2,6 +2,7 @@ import type { HubDomain } from '../../hub/hub-domain.js';
 import { announceMail, createMailTransport } from '../../mail/mail-transport.js';
 import { adminUserRoutes } from '../accounts/admin-user-routes.js';
 import { createUsersService, type UsersService } from '../accounts/users-service.js';
+import { grantSignupCredits } from '../credits/signup-credits.js';
 import { type AccessTokens, createAccessTokens } from './access-tokens.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys.js';
@@ -93,6 +94,7 @@ export const authDomain: HubDomain = {
       flows: createFlowThrottle(hub.coordination.rateLimiter),
       authenticator,
       publicUrl: hub.config.publicUrl,
+      onSignUp: (user) => grantSignupCredits(hub, user.id),
       log: hub.log,
     });
     Object.assign(hub.services, { users, auth, apiKeys, sessions, accessTokens, identities, authenticator });

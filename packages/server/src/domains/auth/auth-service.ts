@@ -35,6 +35,8 @@ export interface AuthServiceParts {
   authenticator: Authenticator;
   /** The hub's public URL: the only source of hosts in email links. */
   publicUrl: string;
+  /** Runs for each account made by sign-up, before its first session (the sign-up credits). */
+  onSignUp?: (user: User) => Promise<void>;
   log: FastifyBaseLogger;
 }
 
@@ -58,6 +60,7 @@ export function createAuthService(parts: AuthServiceParts) {
         password: input.password,
         name: input.name ?? null,
       });
+      await parts.onSignUp?.(user);
       // A mail outage must not fail sign-up: the user can ask for the link again.
       service
         .sendVerification(user)

@@ -47,6 +47,11 @@ export async function oauthRoutes(fastify: FastifyInstance, hub: HubContext): Pr
     return found;
   };
 
+  // The sign-in buttons a client shows: each configured provider's id and kind, no secrets.
+  app.get('/api/v1/auth/oauth', async () => ({
+    data: (hub.config.file.oauthProviders ?? []).map(({ id, type }) => ({ id, type })),
+  }));
+
   app.get('/api/v1/auth/oauth/:provider', { schema: { params: providerParams } }, async (request, reply) => {
     const p = provider(request.params.provider);
     const state = oidc.randomState();

@@ -1,13 +1,13 @@
-import type { CheckoutResponse } from '@smart-ai-hub/sdk';
+import type { CheckoutResponse, CheckoutStatus } from '@smart-ai-hub/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../../../http/guards.js';
-import { HubError } from '../../../http/hub-error.js';
+import { HubError, notFound } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
-import { creditsToUnits } from '../money.js';
+import { creditsToUnits, unitsToCredits } from '../money.js';
 import { createCheckoutSession } from '../payments/checkout.js';
-import { recordCheckoutSession } from '../payments/checkout-sessions.js';
+import { findCheckoutSession, recordCheckoutSession } from '../payments/checkout-sessions.js';
 import { createStripeClient } from '../payments/stripe-client.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -19,10 +19,12 @@ const checkoutBody = z
   })
   .strict();
 const checkoutHeaders = z.object({ 'idempotency-key': z.string().min(1).max(255).optional() });
+const sessionParams = z.object({ id: z.string().min(1).max(255) });
 
 /**
  * `POST /api/v1/credits/checkout`: a Stripe Checkout Session for a configured credit package,
  * stored with its buyer, package, price and credits: the webhook credits only sessions stored here.
+ * `GET /api/v1/credits/checkout/:id`: how the buyer's own session ended (the return page asks).
  */
 export async function checkoutRoutes(fastify: FastifyInstance, hub: HubContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -77,6 +79,23 @@ export async function checkoutRoutes(fastify: FastifyInstance, hub: HubContext):
       });
       reply.code(201);
       return session;
+    },
+  );
+
+  app.get(
+    '/api/v1/credits/checkout/:id',
+    { onRequest: requireAuth(hub), schema: { params: sessionParams } },
+    async (request): Promise<CheckoutStatus> => {
+      const row = await findCheckoutSession(hub.db, 'stripe', request.params.id);
+      if (!row || row.user_id !== request.principal!.userId) throw notFound('Checkout session');
+      return {
+        id: row.id,
+        status: row.status,
+        packageId: row.package_id,
+        credits: unitsToCredits(row.credits),
+        price: row.price,
+        currency: row.currency,
+      };
     },
   );
 }

@@ -8,11 +8,11 @@ const DAY = 86_400_000;
 
 /**
  * Usage between `from` and `to` (epoch ms), by UTC day and model: requests, tokens and credits.
- * For one user, or every user when `userId` is undefined.
+ * For one user, or every user when `userId` is undefined; of one key or end user when given.
  */
 export async function usageReport(
   db: Kysely<Database>,
-  query: { userId?: string; from: number; to: number },
+  query: { userId?: string; apiKeyId?: string; endUser?: string; from: number; to: number },
 ): Promise<UsageReport> {
   let select = db
     .selectFrom('usage_logs')
@@ -27,6 +27,8 @@ export async function usageReport(
     .where('created_at', '>=', query.from)
     .where('created_at', '<', query.to);
   if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
+  if (query.apiKeyId !== undefined) select = select.where('api_key_id', '=', query.apiKeyId);
+  if (query.endUser !== undefined) select = select.where('end_user', '=', query.endUser);
   const rows = await select
     .groupBy([sql`created_at / ${sql.lit(DAY)}`, 'model'])
     .orderBy('day')

@@ -7,7 +7,14 @@ import { usageReport } from './usage-report.js';
 
 const DAY = 86_400_000;
 const time = z.union([z.coerce.number().int().min(0), z.iso.date(), z.iso.datetime()]).optional();
-const usageQuery = z.object({ from: time, to: time });
+const usageQuery = z.object({
+  from: time,
+  to: time,
+  /** Only what this key spent. */
+  apiKeyId: z.string().min(1).max(100).optional(),
+  /** Only what was made for this end user (the OpenAI `user` field or `x-hub-end-user`). */
+  endUser: z.string().min(1).max(256).optional(),
+});
 const adminUsageQuery = usageQuery.extend({ userId: z.string().min(1).optional() });
 
 function toMs(value: number | string | undefined, fallback: number): number {
@@ -22,7 +29,10 @@ function range(query: { from?: number | string; to?: number | string }) {
   return { from, to };
 }
 
-/** `GET /api/v1/usage` (the caller's) and `GET /api/v1/admin/usage` (anyone's, or everyone's). */
+/**
+ * `GET /api/v1/usage` (the caller's) and `GET /api/v1/admin/usage` (anyone's, or everyone's),
+ * optionally of one key or one end user.
+ */
 export async function usageRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.get(
     '/api/v1/usage',
@@ -33,9 +43,12 @@ export async function usageRoutes(app: FastifyInstance, hub: HubContext): Promis
     },
     async (request) => {
       await hub.services.models.usage.flush();
+      const query = request.query as z.infer<typeof usageQuery>;
       return usageReport(hub.db, {
         userId: request.principal!.userId,
-        ...range(request.query as z.infer<typeof usageQuery>),
+        apiKeyId: query.apiKeyId,
+        endUser: query.endUser,
+        ...range(query),
       });
     },
   );
@@ -49,7 +62,12 @@ export async function usageRoutes(app: FastifyInstance, hub: HubContext): Promis
     async (request) => {
       const query = request.query as z.infer<typeof adminUsageQuery>;
       await hub.services.models.usage.flush();
-      return usageReport(hub.db, { userId: query.userId, ...range(query) });
+      return usageReport(hub.db, {
+        userId: query.userId,
+        apiKeyId: query.apiKeyId,
+        endUser: query.endUser,
+        ...range(query),
+      });
     },
   );
 }
