@@ -18,5 +18,6 @@ export type * from './wire/embeddings.js';
 export * from './wire/errors.js';
 export type * from './wire/models.js';
 export type * from './wire/notifications.js';
+export type * from './wire/responses.js';
 export type * from './wire/usage.js';
 export type * from './wire/ws.js';
