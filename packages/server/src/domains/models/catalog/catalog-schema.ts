@@ -24,7 +24,7 @@ export const deploymentSchema = z
     baseURL: z.url().optional(),
     apiKey: z.string().min(1).optional(),
     apiKeyEnv: z.string().min(1).optional(),
-    /** Upstream timeout for one attempt, ms. */
+    /** The longest one upstream call may take, headers to last byte, ms (default 600,000). */
     timeoutMs: z.number().int().positive().optional(),
     /** Options for the mock provider: words per answer and delay per chunk. */
     mock: z
