@@ -47,11 +47,12 @@ describe('the hub embedded in a host app', () => {
       cost ??= (chunk as unknown as { hub?: { cost: number } }).hub?.cost;
     }
     expect(text).toBe('HELLO FROM THE HOST');
-    // 1 input token at 10 credits/M + 4 output tokens at 100 credits/M = 0.00041 -> rounded up to units.
-    expect(cost).toBe(0.0005);
+    // 1 input token at 10 credits/M + 4 output tokens at 100 credits/M: 0.00041 credits, exact
+    // to the micro-credit (it rounded up to 0.0005 when a credit had 4 decimals).
+    expect(cost).toBe(0.00041);
 
     const credits = await fetch(`${base}/ai/api/v1/credits`, { headers: { cookie } });
-    expect(await credits.json()).toEqual({ balance: 4.9995, held: 0, available: 4.9995 });
+    expect(await credits.json()).toEqual({ balance: 4.99959, held: 0, available: 4.99959 });
   });
 
   it('keeps the host routes and refuses the hub to strangers', async () => {

@@ -6,6 +6,7 @@ import { defaultCatalog } from './catalog/default-catalog.js';
 import { buildCatalog, type ModelCatalog } from './catalog/model-catalog.js';
 import type { RateLimits } from './metering/rate-limits.js';
 import { builtInProviders } from './providers/built-in-providers.js';
+import { guardedProvider } from './providers/guarded-provider.js';
 import type { ProviderFactory } from './providers/provider.js';
 import { CircuitBreaker } from './routing/circuit-breaker.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing/retry-policy.js';
@@ -45,9 +46,14 @@ export function createModelsService(hub: HubContext, options: HubOptions): Model
   const listed = settings.models ?? [];
   const inputs =
     listed.length === 0 ? defaults : settings.includeDefaults ? [...defaults, ...listed] : listed;
+  // Custom providers get the built-in ones' fault contract (deadline, first chunk, answer checks).
+  const custom = Object.entries(options.providers ?? {}).map(([name, factory]) => [
+    name,
+    guardedProvider(factory),
+  ]);
   const catalog = buildCatalog(
     inputs,
-    { ...builtInProviders, ...options.providers },
+    { ...builtInProviders, ...Object.fromEntries(custom) },
     { ...process.env, ...options.env, ...(hub.config.env as unknown as Record<string, string | undefined>) },
   );
   const breakers = new Map<string, CircuitBreaker>();
