@@ -17,7 +17,8 @@ import { HoldRenewer } from './hold-renewer.js';
 import type { HoldUpkeepTimings } from './hold-upkeep.js';
 import { placeHold, resolveHold, sweepExpiredHolds } from './holds.js';
 import type { LedgerDeps } from './ledger-deps.js';
-import { createLedgerStatements } from './ledger-statements.js';
+import { createLedgerStore } from './ledger-store/create-ledger-store.js';
+import { createLedgerStatements } from './ledger-store/ledger-statements.js';
 import { type LedgerReport, verifyLedger } from './ledger-verify.js';
 import { applyPaymentEvent, type PaymentEvent, type PaymentOutcome } from './payments/apply-payment-event.js';
 import { toBalance } from './post-transaction.js';
@@ -45,18 +46,20 @@ export class CreditsService implements CreditsPort {
   readonly upkeep: HoldUpkeepTimings;
 
   constructor(options: CreditsServiceOptions) {
+    const statements = createLedgerStatements(options.database.db);
+    // The database engine's store, chosen here once: nothing above it asks which engine it is.
+    const store = createLedgerStore(options.database, statements);
     this.deps = {
       db: options.database.db,
-      dialect: options.database.dialect,
+      store,
       durableTransaction: (fn) => options.database.durableTransaction(fn),
-      groupCommit: (fn) => options.database.groupCommit(fn),
       accounts: new AccountDirectory(options.database.db),
       events: new CreditEvents(options.coordination, options.log, options.lowThreshold),
       log: options.log,
       holdTtlMs: options.holdTtlMs,
-      statements: createLedgerStatements(options.database.db),
+      statements,
       openHolds: new HoldFactsCache(),
-      renewer: new HoldRenewer(options.database.db, options.holdTtlMs),
+      renewer: new HoldRenewer(store, options.holdTtlMs),
       expiryListeners: [],
     };
     this.upkeep = {

@@ -1,4 +1,4 @@
-import type { Database, DatabaseDialect, HubDatabase } from '@smart-ai-hub/adapters';
+import type { Database, HubDatabase } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AccountDirectory } from './accounts.js';
@@ -6,22 +6,23 @@ import type { CreditEvents } from './credit-events.js';
 import type { HoldExpiredListener } from './credits-port.js';
 import type { HoldFactsCache } from './hold-facts.js';
 import type { HoldRenewer } from './hold-renewer.js';
-import type { LedgerStatements } from './ledger-statements.js';
+import type { LedgerStatements } from './ledger-store/ledger-statements.js';
+import type { LedgerStore } from './ledger-store/ledger-store.js';
 
 /** What the ledger's operations run on (built once by the credits service). */
 export interface LedgerDeps {
+  /** For the reads every engine runs alike (history, grants, payments). */
   db: Kysely<Database>;
-  dialect: DatabaseDialect;
+  /** The holds' statements, and the few others where the database engines differ. */
+  store: LedgerStore;
   /** A transaction synced to disk before it resolves: for money coming in or going back out. */
   durableTransaction: HubDatabase['durableTransaction'];
-  /** A small write unit that may share its commit (holds and their resolutions: the hot path). */
-  groupCommit: HubDatabase['groupCommit'];
   accounts: AccountDirectory;
   events: CreditEvents;
   log: FastifyBaseLogger;
   /** Default hold lifetime, ms. */
   holdTtlMs: number;
-  /** The hot path's statements, compiled once. */
+  /** The ledger's statements, compiled once (grants and payments post with them). */
   statements: LedgerStatements;
   /** Facts of the holds this process placed and has not resolved. */
   openHolds: HoldFactsCache;

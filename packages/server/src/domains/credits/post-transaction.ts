@@ -1,7 +1,7 @@
 import { newId, type QueryRunner } from '@smart-ai-hub/adapters';
 import { HubError } from '../../http/hub-error.js';
 import type { Balance } from './credits-port.js';
-import type { LedgerStatements } from './ledger-statements.js';
+import type { LedgerStatements } from './ledger-store/ledger-statements.js';
 import { MAX_CREDITS, MAX_UNITS } from './money.js';
 
 /** A movement between a user's account and a system account: one balanced ledger transaction. */

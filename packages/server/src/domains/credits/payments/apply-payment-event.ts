@@ -33,7 +33,7 @@ export interface PaymentOutcome {
 /**
  * Applies one payment event exactly once, converging whatever the order: in one transaction it
  * records the event id (a replay fails on the primary key and moves nothing), merges the event's
- * facts into the payment's row (locked on PostgreSQL; SQLite has one writer), computes what the
+ * facts into the payment's row (locked: see `LedgerStore.lockPayment`), computes what the
  * payment is now worth, and posts only the difference from what was credited before. So a refund
  * seen before its payment, or a second partial refund, moves exactly the new part.
  *
@@ -91,12 +91,7 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
         .values({ id: facts.paymentId, provider: event.provider, created_at: now, updated_at: now })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      const row = await trx
-        .selectFrom('credit_payments')
-        .selectAll()
-        .where('id', '=', facts.paymentId)
-        .$if(deps.dialect === 'postgres', (q) => q.forUpdate())
-        .executeTakeFirstOrThrow();
+      const row = await deps.store.lockPayment(trx, facts.paymentId);
       const before: PaymentState = {
         userId: row.user_id,
         credits: row.credits,

@@ -1,24 +1,15 @@
 import { type Database, prepareQuery } from '@smart-ai-hub/adapters';
 import { type Kysely, sql } from 'kysely';
+import type { NewHold } from './ledger-store.js';
 
 type HoldStatus = 'settled' | 'released' | 'expired';
 
-/** A new hold's row, as `insertHold` (SQLite) and `pgPlaceHold` (PostgreSQL) write it. */
-export type HoldRow = {
-  id: string;
-  accountId: string;
-  userId: string;
-  amount: number;
-  requestId: string | null;
-  metadata: string | null;
-  expiresAt: number;
-  now: number;
-};
-
 /**
- * The statements every metered request runs (place a hold; settle or release it), compiled once
- * per database (see `prepareQuery`): building and compiling a Kysely query costs more than running
- * it on SQLite. Each is the same SQL the query builder wrote before; only the work per call is gone.
+ * The ledger's fixed statements, compiled once per database (see `prepareQuery`): building and
+ * compiling a Kysely query costs more than running it on SQLite. The SQLite store's hot path
+ * (place a hold; settle or release it), what both stores run alike (expiry, the late charge) and
+ * the postings of every ledger transaction (`post-transaction.ts`). Each is the same SQL the query
+ * builder wrote before; only the work per call is gone.
  */
 export function createLedgerStatements(db: Kysely<Database>) {
   return {
@@ -31,7 +22,7 @@ export function createLedgerStatements(db: Kysely<Database>) {
         .where(sql<boolean>`balance - held >= ${p('amount')}`),
     ),
 
-    insertHold: prepareQuery<Database, HoldRow>(db, (db, p) =>
+    insertHold: prepareQuery<Database, NewHold>(db, (db, p) =>
       db.insertInto('credit_holds').values({
         id: p('id'),
         account_id: p('accountId'),
