@@ -81,6 +81,14 @@ export const envSchema = z.object({
   HOLD_TTL: positiveInt.default(600),
   /** Seconds between sweeps of expired holds. */
   HOLD_SWEEP_INTERVAL: positiveInt.default(30),
+  /**
+   * `on` (default): `POST /v1/responses` keeps each response and its items for its owner (`store`,
+   * default true) so `previous_response_id`, `item_reference` and `GET /v1/responses/{id}` work;
+   * `off`: nothing is kept, `store` defaults to false and `store: true` is refused (400).
+   */
+  HUB_RESPONSES_STORE: z.enum(['on', 'off']).default('on'),
+  /** Days a stored response and its items are kept; older ones are swept and answer 404. */
+  HUB_RESPONSES_RETENTION_DAYS: positiveInt.default(30),
 
   /** Password hashing cost: `owasp` (scrypt N=2^17, r=8, p=1; default) or `test` (cheap, for test suites; the default when NODE_ENV=test). */
   HUB_PASSWORD_HASH_COST: z.enum(['owasp', 'test']).optional(),

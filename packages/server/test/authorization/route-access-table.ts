@@ -164,6 +164,7 @@ export const routeAccessTable: RouteAccess[] = [
   // Models (domains/models).
   { method: 'GET', url: '/api/v1/models', access: 'signed-in', apiKey: 'models:read' },
   { method: 'GET', url: '/v1/models', access: 'signed-in', apiKey: 'models:read' },
+  { method: 'GET', url: '/v1/models/:id', access: 'signed-in', apiKey: 'models:read' },
   { method: 'POST', url: '/v1/chat/completions', access: 'signed-in', apiKey: 'models:call', body: chatBody },
   {
     method: 'POST',
@@ -172,6 +173,25 @@ export const routeAccessTable: RouteAccess[] = [
     apiKey: 'models:call',
     body: { ...chatBody, max_tokens: 5 },
   },
+  {
+    method: 'POST',
+    url: '/v1/messages/count_tokens',
+    access: 'signed-in',
+    apiKey: 'models:call',
+    body: { model: 'mock', messages: chatBody.messages },
+  },
+  {
+    method: 'POST',
+    url: '/v1/responses',
+    access: 'signed-in',
+    apiKey: 'models:call',
+    body: { model: 'mock', input: 'hi', max_output_tokens: 5, store: false },
+  },
+  // Stored responses are the owner's (another user's id is a 404, proven by the responses tests);
+  // the owner's keys with `models:call` reach them too, so they are no session-only own resource.
+  { method: 'GET', url: '/v1/responses/:id', access: 'signed-in', apiKey: 'models:call' },
+  { method: 'DELETE', url: '/v1/responses/:id', access: 'signed-in', apiKey: 'models:call' },
+  { method: 'GET', url: '/v1/responses/:id/input_items', access: 'signed-in', apiKey: 'models:call' },
   {
     method: 'POST',
     url: '/v1/embeddings',
@@ -211,4 +231,8 @@ export const routeAccessTable: RouteAccess[] = [
   // Without `Accept: text/event-stream` a signed-in caller gets 406 (so the table's inject ends);
   // the live stream itself is proven by the notifications domain's SSE tests.
   { method: 'GET', url: '/api/v1/notifications/stream', access: 'signed-in', apiKey: SESSION },
+
+  // Audit (domains/audit).
+  { method: 'GET', url: '/api/v1/admin/audit', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/me/security-events', access: 'signed-in', apiKey: SESSION },
 ];
