@@ -3,6 +3,8 @@ export { createDatabase } from './database/create-database.js';
 export {
   type DatabaseDialect,
   DatabaseNewerThanCodeError,
+  type GroupCommitObserver,
+  type GroupCommitStats,
   type HubDatabase,
   isUniqueViolation,
   type MigrationReport,

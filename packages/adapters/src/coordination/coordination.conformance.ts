@@ -481,6 +481,20 @@ export function describeCoordinationConformance(
         expect(ids(await hub.events.read('audit', 'g2', 'c'))).toEqual(appended);
       });
 
+      it('says how far behind each group is: not yet delivered (lag), not yet acknowledged (pending)', async () => {
+        expect(await hub.events.groups('quiet')).toEqual([]);
+        await hub.events.ensureGroup('lagging', 'fast');
+        await hub.events.ensureGroup('lagging', 'slow');
+        for (let i = 0; i < 5; i++) await hub.events.append('lagging', 'e', { i });
+        const read = await hub.events.read('lagging', 'fast', 'c', { count: 3 });
+        await hub.events.ack('lagging', 'fast', ids(read).slice(0, 2));
+        const groups = await hub.events.groups('lagging');
+        expect(groups.sort((a, b) => a.group.localeCompare(b.group))).toEqual([
+          { group: 'fast', lag: 2, pending: 1 },
+          { group: 'slow', lag: 5, pending: 0 },
+        ]);
+      });
+
       it('redelivers an unacknowledged event after claimAfterMs, to any consumer', async () => {
         await hub.events.ensureGroup('s', 'g');
         const id = await hub.events.append('s', 'e', { n: 1 });

@@ -121,4 +121,15 @@ export interface EventStream {
   ): Promise<StreamEvent[]>;
   /** Acknowledges events so that they are never delivered to this group again. */
   ack(stream: string, group: string, ids: string[]): Promise<void>;
+  /** Every consumer group of `stream` and how far behind it is (for monitoring); none for no stream. */
+  groups(stream: string): Promise<StreamGroupInfo[]>;
+}
+
+/** How far one consumer group is behind its stream. */
+export interface StreamGroupInfo {
+  group: string;
+  /** Events appended and not yet delivered to the group. */
+  lag: number;
+  /** Events delivered to the group and not acknowledged yet. */
+  pending: number;
 }

@@ -7,6 +7,7 @@ export type {
   RateLimiter,
   RateLimitResult,
   StreamEvent,
+  StreamGroupInfo,
 } from './coordination.js';
 export { createMemoryCoordination, type MemoryCoordinationOptions } from './memory-coordination.js';
 export { createRedisCoordination, type RedisCoordinationOptions } from './redis-coordination.js';

@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { type DatabaseDialect, DatabaseNewerThanCodeError, isUniqueViolation } from './database.js';
+import {
+  type DatabaseDialect,
+  DatabaseNewerThanCodeError,
+  type GroupCommitStats,
+  isUniqueViolation,
+} from './database.js';
 import type { QueryRunner, CommitUnit as Unit } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 
@@ -258,6 +263,50 @@ export function describeDatabaseConformance(dialect: DatabaseDialect): void {
         .where('email', 'like', `%-${tag}@example.com`)
         .execute();
       expect(emails.map((row) => row.email.replace(/-\d+-.*$/, '')).sort()).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('group commit: tells the observer of each commit, its units and its time', async () => {
+      const tag = newId('x');
+      const seen: GroupCommitStats[] = [];
+      hub.observeGroupCommits((stats) => seen.push(stats));
+      try {
+        const unit = (name: string, fail = false) =>
+          hub.groupCommit(async (tx) => {
+            await tx.executeQuery(
+              hub.db
+                .insertInto('users')
+                .values({
+                  id: newId('usr'),
+                  email: `${name}-${tag}@example.com`,
+                  role: 'user',
+                  created_at: 1,
+                  updated_at: 1,
+                })
+                .compile(),
+            );
+            if (fail) throw new Error('fails');
+          });
+        await Promise.allSettled([unit('a'), unit('b'), unit('c', true)]);
+      } finally {
+        hub.observeGroupCommits(undefined);
+      }
+      await hub.groupCommit(async () => {});
+      expect(seen.every((stats) => stats.seconds >= 0 && stats.seconds < 60)).toBe(true);
+      if (dialect === 'sqlite') {
+        // One turn's units share one commit; the failed unit made the group run again apart.
+        expect(seen).toEqual([{ units: 3, seconds: expect.any(Number), rerun: true, failed: false }]);
+      } else {
+        // A transaction per unit: the one whose unit threw failed.
+        expect(
+          seen
+            .map(({ units, rerun, failed }) => ({ units, rerun, failed }))
+            .sort((x, y) => +x.failed - +y.failed),
+        ).toEqual([
+          { units: 1, rerun: false, failed: false },
+          { units: 1, rerun: false, failed: false },
+          { units: 1, rerun: false, failed: true },
+        ]);
+      }
     });
 
     it('commits ordinary writes without waiting for a flush, and durable transactions with one', async () => {

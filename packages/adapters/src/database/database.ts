@@ -31,6 +31,11 @@ export interface HubDatabase {
    * moments of these commits, never corrupt; money entering or leaving uses `durableTransaction`.
    */
   groupCommit<T>(fn: CommitUnit<T>): Promise<T>;
+  /**
+   * Tells `observer` of every commit `groupCommit` makes (how many units shared it, how long it
+   * took), for metrics; `undefined` stops telling. One observer at a time: the last one set.
+   */
+  observeGroupCommits(observer: GroupCommitObserver | undefined): void;
   /** Brings the schema to the latest migration; refuses a database newer than this code. */
   migrate(): Promise<MigrationReport>;
   /** True when a trivial query answers (used by `/readyz`). */
@@ -38,6 +43,20 @@ export interface HubDatabase {
   /** Closes the pool or file. */
   close(): Promise<void>;
 }
+
+/** One commit of {@link HubDatabase.groupCommit}'s units, as metrics see it. */
+export interface GroupCommitStats {
+  /** Units that shared the commit (1 on PostgreSQL, where each unit has its transaction). */
+  units: number;
+  /** From waiting for the connection to the end of the commit. */
+  seconds: number;
+  /** SQLite: a unit failed, so the group was rolled back and ran again with a savepoint per unit. */
+  rerun: boolean;
+  /** The transaction failed as a whole: none of its units was applied. */
+  failed: boolean;
+}
+
+export type GroupCommitObserver = (stats: GroupCommitStats) => void;
 
 export interface MigrationReport {
   /** Migrations applied by this call, in order. */

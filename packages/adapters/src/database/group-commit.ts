@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, QueryResult } from 'kysely';
+import type { GroupCommitObserver } from './database.js';
 import type { ConnectionLock } from './sqlite/locked-sqlite-dialect.js';
 
 /**
@@ -56,7 +58,11 @@ export function createSqliteGroupCommit(
   lock: ConnectionLock,
   connection: BetterSqlite3.Database,
   statements: SqliteStatements,
-  options: { maxUnits?: number } = {},
+  options: {
+    maxUnits?: number;
+    /** Told of each group's commit (see `HubDatabase.observeGroupCommits`). */
+    onCommit?: GroupCommitObserver;
+  } = {},
 ) {
   const maxUnits = options.maxUnits ?? 256;
   const queue: Queued[] = [];
@@ -153,6 +159,15 @@ export function createSqliteGroupCommit(
     });
 
   async function flush(units: Queued[]): Promise<void> {
+    const startedAt = performance.now();
+    let rerun = false;
+    const told = (failed: boolean) =>
+      options.onCommit?.({
+        units: units.length,
+        seconds: (performance.now() - startedAt) / 1000,
+        rerun,
+        failed,
+      });
     let outcomes: Outcome[];
     try {
       // Free (no Kysely transaction in flight): taken at once, no turn of waiting.
@@ -165,6 +180,7 @@ export function createSqliteGroupCommit(
           if (!(error instanceof Failed) || units.length === 1)
             throw error instanceof Failed ? error.error : error;
           // A unit failed: the group was rolled back; run it again, each unit in a savepoint.
+          rerun = true;
           outcomes = await runApart(units);
         }
       } finally {
@@ -172,9 +188,11 @@ export function createSqliteGroupCommit(
       }
     } catch (error) {
       // The shared transaction failed (a lone unit, its commit, a savepoint): nothing was applied.
+      told(true);
       for (const unit of units) unit.reject(error);
       return;
     }
+    told(false);
     units.forEach((unit, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) unit.resolve(outcome.value);

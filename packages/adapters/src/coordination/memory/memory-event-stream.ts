@@ -1,4 +1,4 @@
-import type { EventStream, StreamEvent } from '../coordination.js';
+import type { EventStream, StreamEvent, StreamGroupInfo } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 
 interface StoredEvent {
@@ -92,6 +92,16 @@ export class MemoryEventStream implements EventStream {
   async ack(stream: string, group: string, ids: string[]): Promise<void> {
     const state = this.#logs.get(stream)?.groups.get(group);
     for (const id of ids) state?.pending.delete(id);
+  }
+
+  async groups(stream: string): Promise<StreamGroupInfo[]> {
+    const log = this.#logs.get(stream);
+    if (!log) return [];
+    return [...log.groups].map(([group, state]) => ({
+      group,
+      lag: log.events.length - state.next,
+      pending: state.pending.size,
+    }));
   }
 
   /** Wakes blocked readers (they answer with nothing). */

@@ -1,4 +1,4 @@
-import type { EventStream, StreamEvent } from '../coordination.js';
+import type { EventStream, StreamEvent, StreamGroupInfo } from '../coordination.js';
 import { readOptions } from '../stream-read-options.js';
 import type { BlockingConnections } from './blocking-connections.js';
 import type { HubRedis } from './hub-commands.js';
@@ -71,6 +71,44 @@ export class RedisEventStream implements EventStream {
 
   async ack(stream: string, group: string, ids: string[]): Promise<void> {
     if (ids.length > 0) await this.client.xack(this.prefix + stream, group, ...ids);
+  }
+
+  async groups(stream: string): Promise<StreamGroupInfo[]> {
+    const key = this.prefix + stream;
+    let reply: unknown[][];
+    try {
+      reply = (await this.client.call('XINFO', 'GROUPS', key)) as unknown[][];
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return [];
+      throw error;
+    }
+    return Promise.all(
+      reply.map(async (fields) => {
+        const info = new Map<string, unknown>();
+        for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+        const group = String(info.get('name'));
+        // `lag` (Redis 7) is null when Redis cannot tell (entries deleted inside the range): count.
+        const lag = info.get('lag');
+        const behind =
+          typeof lag === 'number'
+            ? lag
+            : await this.countAfter(key, String(info.get('last-delivered-id') ?? '0-0'));
+        return { group, lag: behind, pending: Number(info.get('pending') ?? 0) };
+      }),
+    );
+  }
+
+  /** Entries after `id` (at most the stream's cap). */
+  private async countAfter(key: string, id: string): Promise<number> {
+    const entries = (await this.client.call(
+      'XRANGE',
+      key,
+      `(${id}`,
+      '+',
+      'COUNT',
+      this.maxLength,
+    )) as unknown[];
+    return entries.length;
   }
 }
 

@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type HubDatabase, pingDatabase } from '../database.js';
+import { type GroupCommitObserver, type HubDatabase, pingDatabase } from '../database.js';
+import type { CommitUnit } from '../group-commit.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { PreparingClient } from './preparing-client.js';
@@ -71,6 +73,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
     ].join(' '),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let observer: GroupCommitObserver | undefined;
   return {
     db,
     dialect: 'postgres',
@@ -83,8 +86,28 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): HubDat
         await trx.executeQuery(DURABLE_COMMIT);
         return fn(trx);
       }),
-    groupCommit: (fn) => db.transaction().execute(fn),
+    groupCommit: (fn) => (observer ? observedTransaction(db, fn, observer) : db.transaction().execute(fn)),
+    observeGroupCommits(next) {
+      observer = next;
+    },
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };
+}
+
+/** A unit's own transaction, timed for the commit observer (one unit; failed when it threw). */
+async function observedTransaction<T>(
+  db: Kysely<Database>,
+  fn: CommitUnit<T>,
+  observer: GroupCommitObserver,
+): Promise<T> {
+  const startedAt = performance.now();
+  let failed = true;
+  try {
+    const result = await db.transaction().execute(fn);
+    failed = false;
+    return result;
+  } finally {
+    observer({ units: 1, seconds: (performance.now() - startedAt) / 1000, rerun: false, failed });
+  }
 }

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
-import { type HubDatabase, pingDatabase } from '../database.js';
+import { type GroupCommitObserver, type HubDatabase, pingDatabase } from '../database.js';
 import { createSqliteGroupCommit } from '../group-commit.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
@@ -63,11 +63,17 @@ export function createSqliteDatabase(options: SqliteDatabaseOptions): HubDatabas
   // One lock on the connection for Kysely and the group commit (which can take it synchronously).
   const lock = new ConnectionLock();
   const db = new Kysely<Database>({ dialect: new LockedSqliteDialect({ database: statements }, lock) });
+  let observer: GroupCommitObserver | undefined;
   return {
     db,
     dialect: 'sqlite',
     migrate: () => migrateToLatest(db),
-    groupCommit: createSqliteGroupCommit(lock, connection, statements),
+    groupCommit: createSqliteGroupCommit(lock, connection, statements, {
+      onCommit: (stats) => observer?.(stats),
+    }),
+    observeGroupCommits(next) {
+      observer = next;
+    },
     durableTransaction(fn) {
       if (synchronous === 'full') return db.transaction().execute(fn);
       // One connection: holding it keeps other transactions from running under FULL meanwhile.
