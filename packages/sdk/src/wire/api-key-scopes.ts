@@ -4,8 +4,9 @@
  * role still applies (a user's key with `admin` reaches no admin route). The server checks them,
  * the SDK types them: one list, both sides.
  *
- * - `models:call`: `POST /v1/chat/completions`, `/v1/messages`, `/v1/embeddings`, the WebSocket.
- * - `models:read`: `GET /v1/models`, `GET /api/v1/models`.
+ * - `models:call`: `POST /v1/chat/completions`, `/v1/messages` (and `count_tokens`), `/v1/embeddings`,
+ *   `/v1/responses` (and its stored responses), the WebSocket.
+ * - `models:read`: `GET /v1/models`, `GET /v1/models/{id}`, `GET /api/v1/models`.
  * - `credits:read`: `GET /api/v1/credits`, `/credits/transactions`.
  * - `usage:read`: `GET /api/v1/usage`.
  * - `profile:read`: `GET /api/v1/me`.

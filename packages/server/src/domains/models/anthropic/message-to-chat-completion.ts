@@ -9,7 +9,14 @@ export function chatUsageOf(usage: Partial<AnthropicUsage>) {
     (usage.cache_creation_input_tokens ?? 0) +
     (usage.cache_read_input_tokens ?? 0);
   const completion = usage.output_tokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  // Cache reads are part of the prompt (and billed as such); OpenAI's shape reports them apart too.
+  const cached = usage.cache_read_input_tokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(cached > 0 ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+  };
 }
 
 /** Translates an Anthropic message into a chat completion (the Anthropic provider's non-streamed answer). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotencyHeadersSchema } from '../chat/idempotent-completion.js';
 
 const item = z.looseObject({ type: z.string().optional() });
 const tool = z.looseObject({ type: z.string().min(1) });
@@ -42,9 +43,4 @@ export const inputItemsQuerySchema = z.object({
 export const responseIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
 
 /** The `Idempotency-Key` header, as the chat route takes it: one metered run per user and key. */
-export const responsesHeadersSchema = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/, 'Idempotency-Key must be 1 to 255 printable ASCII characters')
-    .optional(),
-});
+export const responsesHeadersSchema = idempotencyHeadersSchema;
