@@ -31,6 +31,12 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   responses: ResponsesTable;
   response_items: ResponseItemsTable;
+  audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursors: WebhookCursorsTable;
 }
 
 /** Installation-wide values shared by every replica (e.g. the generated master secret). */
@@ -343,4 +349,119 @@ export interface ResponseItemsTable {
   /** The item as JSON. */
   item: string;
   created_at: number;
+}
+
+/**
+ * One audit record (migration 0010): who did what to what, from where, and what changed. Written
+ * in the action's transaction; `hash` chains it to the record before it (see the audit domain).
+ */
+export interface AuditLogTable {
+  /** 1, 2, 3, ... without gaps: the chain's order. */
+  seq: number;
+  /** `aud_...`. */
+  id: string;
+  at: number;
+  /** `user` (a session or a host/OIDC token), `api_key`, `system` (CLI, background work), `anonymous`. */
+  actor_kind: string;
+  /** The acting user, when there is one. */
+  actor_id: string | null;
+  /** The API key the actor used, when it used one. */
+  actor_key_id: string | null;
+  /** `auth.signed_in`, `user.role_changed`, `api_key.revoked`, ... */
+  action: string;
+  /** `user`, `session`, `api_key`, `webhook_endpoint`, ... */
+  target_type: string | null;
+  target_id: string | null;
+  /** The account the action concerns (what `GET /api/v1/me/security-events` shows its owner). */
+  user_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON `{ before, after }`, never a secret; null when nothing changed in place. */
+  changes: string | null;
+  /** JSON of further facts (the sign-in method, a failure's reason, ...). */
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's single row (`id` 1): its head, and the anchor left by pruned records. */
+export interface AuditChainTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+  /** The last pruned record's seq (0: none pruned) and hash (the oldest kept record links to it). */
+  pruned_seq: number;
+  pruned_hash: string;
+}
+
+/** An outbound webhook endpoint (migration 0011). */
+export interface WebhookEndpointsTable {
+  /** `whe_...`. */
+  id: string;
+  url: string;
+  description: string;
+  /** JSON array of event types and patterns (`user.created`, `audit.*`). */
+  events: string;
+  /** The signing secret (`whsec_...`), sealed with a key derived from the hub secret. */
+  secret: string;
+  /** The secret before the last rotation, also sealed: deliveries carry both signatures until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  disabled_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One event to deliver to one endpoint, retried until it succeeds or its retry window ends. */
+export interface WebhookDeliveriesTable {
+  /** `whd_...`. */
+  id: string;
+  endpoint_id: string;
+  /** The `webhook-id` header: the same for every attempt (the receiver's idempotency key). */
+  message_id: string;
+  event_type: string;
+  /** The JSON body sent, `{ type, timestamp, data }`. */
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  /** Attempts claimed so far. */
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** After this, a failed attempt marks the delivery failed. */
+  retry_until: number;
+  /** The replica attempting it now, and until when its claim holds. */
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_response: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One attempt of a delivery: the delivery log. */
+export interface WebhookAttemptsTable {
+  /** `wha_...`. */
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  /** The receiver's HTTP status, or null when no answer came (refused, timed out). */
+  status: number | null;
+  latency_ms: number;
+  /** The start of the receiver's answer (at most 1 KB of text). */
+  response: string | null;
+  error: string | null;
+  /** Which replica made the attempt. */
+  replica: string;
+}
+
+/** How far a source of webhook events has been turned into deliveries. */
+export interface WebhookCursorsTable {
+  name: string;
+  position: number;
+  updated_at: number;
 }

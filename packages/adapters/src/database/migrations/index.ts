@@ -8,6 +8,8 @@ import { apiKeyScopes } from './0006-api-key-scopes.js';
 import { checkoutSessions } from './0007-checkout-sessions.js';
 import { holdOverage } from './0008-hold-overage.js';
 import { responses } from './0009-responses.js';
+import { auditLog } from './0010-audit-log.js';
+import { outboundWebhooks } from './0011-outbound-webhooks.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new migration gets the next
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007-checkout-sessions': checkoutSessions,
   '0008-hold-overage': holdOverage,
   '0009-responses': responses,
+  '0010-audit-log': auditLog,
+  '0011-outbound-webhooks': outboundWebhooks,
 };
