@@ -1,3 +1,4 @@
+import { auditVerifyCommand } from './audit-verify-command.js';
 import { createAdminCommand } from './create-admin-command.js';
 import { ledgerVerifyCommand } from './ledger-verify-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -15,4 +16,5 @@ export const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'create-admin': createAdminCommand,
   'ledger verify': ledgerVerifyCommand,
+  'audit verify': auditVerifyCommand,
 };

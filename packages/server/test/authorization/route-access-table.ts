@@ -235,4 +235,20 @@ export const routeAccessTable: RouteAccess[] = [
   // Audit (domains/audit).
   { method: 'GET', url: '/api/v1/admin/audit', access: ADMIN, apiKey: 'admin' },
   { method: 'GET', url: '/api/v1/me/security-events', access: 'signed-in', apiKey: SESSION },
+
+  // Outbound webhooks (domains/webhooks): admins only; unknown ids answer 404 past authorization.
+  { method: 'POST', url: '/api/v1/admin/webhooks', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/webhooks', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/webhooks/:id', access: ADMIN, apiKey: 'admin' },
+  { method: 'PATCH', url: '/api/v1/admin/webhooks/:id', access: ADMIN, apiKey: 'admin' },
+  { method: 'DELETE', url: '/api/v1/admin/webhooks/:id', access: ADMIN, apiKey: 'admin' },
+  { method: 'POST', url: '/api/v1/admin/webhooks/:id/rotate-secret', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/webhooks/:id/deliveries', access: ADMIN, apiKey: 'admin' },
+  { method: 'GET', url: '/api/v1/admin/webhooks/:id/deliveries/:deliveryId', access: ADMIN, apiKey: 'admin' },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/webhooks/:id/deliveries/:deliveryId/resend',
+    access: ADMIN,
+    apiKey: 'admin',
+  },
 ];

@@ -3,6 +3,7 @@ import { isUniqueViolation, newId, type User } from '@smart-ai-hub/adapters';
 import type { HubUser, UserRole } from '@smart-ai-hub/sdk';
 import { type Kysely, sql } from 'kysely';
 import { HubError, notFound } from '../../http/hub-error.js';
+import { recordAudit } from '../audit/record-audit.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 
 export interface CreateUserInput {
@@ -32,7 +33,8 @@ export interface UsersService {
   /** Throws 404 when absent. */
   get(id: string): Promise<User>;
   update(id: string, input: UpdateUserInput): Promise<User>;
-  setPassword(id: string, password: string): Promise<void>;
+  /** Hashes and stores a new password; `how` names it in the audit log (changed by the user, or reset by link). */
+  setPassword(id: string, password: string, how: 'changed' | 'reset'): Promise<void>;
   markEmailVerified(id: string): Promise<void>;
   /** Users in id (creation) order, after `cursor`; `q` keeps those whose email or name contains it (any case). */
   list(options: {
@@ -62,7 +64,22 @@ export function createUsersService(db: Kysely<Database>, hasher: PasswordHasher)
         updated_at: now,
       };
       try {
-        await db.insertInto('users').values(user).execute();
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('users').values(user).execute();
+          await recordAudit(trx, {
+            action: 'user.created',
+            userId: user.id,
+            target: { type: 'user', id: user.id },
+            changes: {
+              after: {
+                email: user.email,
+                name: user.name,
+                role: user.role,
+                emailVerified: input.emailVerified === true,
+              },
+            },
+          });
+        });
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new HubError(409, 'email_taken', 'An account with this email already exists');
@@ -90,16 +107,46 @@ export function createUsersService(db: Kysely<Database>, hasher: PasswordHasher)
           : {}),
         updated_at: now,
       };
-      await db.updateTable('users').set(changes).where('id', '=', id).execute();
-      return { ...user, ...changes };
+      const after = { ...user, ...changes };
+      const target = { type: 'user', id };
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+        if (after.role !== user.role) {
+          await recordAudit(trx, {
+            action: 'user.role_changed',
+            userId: id,
+            target,
+            changes: { before: { role: user.role }, after: { role: after.role } },
+          });
+        }
+        if ((after.disabled_at === null) !== (user.disabled_at === null)) {
+          await recordAudit(trx, {
+            action: after.disabled_at === null ? 'user.enabled' : 'user.disabled',
+            userId: id,
+            target,
+            changes: {
+              before: { disabled: user.disabled_at !== null },
+              after: { disabled: after.disabled_at !== null },
+            },
+          });
+        }
+      });
+      return after;
     },
-    async setPassword(id, password) {
+    async setPassword(id, password, how) {
       const hash = await hasher.hash(password);
-      await db
-        .updateTable('users')
-        .set({ password_hash: hash, updated_at: Date.now() })
-        .where('id', '=', id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ password_hash: hash, updated_at: Date.now() })
+          .where('id', '=', id)
+          .execute();
+        await recordAudit(trx, {
+          action: how === 'reset' ? 'auth.password_reset' : 'auth.password_changed',
+          userId: id,
+          target: { type: 'user', id },
+        });
+      });
     },
     async markEmailVerified(id) {
       const now = Date.now();

@@ -3,6 +3,7 @@ import { type Database, newId, type QueryRunner } from '@smart-ai-hub/adapters';
 import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '@smart-ai-hub/sdk';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { badRequest, HubError, notFound, unauthorized } from '../../http/hub-error.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { unitsToCredits } from '../credits/money.js';
 import type { Role } from './principal.js';
 import { hashSecret, newSecretToken } from './secret-token.js';
@@ -95,6 +96,17 @@ interface CachedKey extends ResolvedApiKey {
 const ownerOf = (owner: string | KeyOwner): KeyOwner =>
   typeof owner === 'string' ? { userId: owner } : owner;
 
+/** What the audit log keeps of a new key: its limits, never the key or its hash. */
+const auditedLimits = (row: ApiKeyRow) => ({
+  name: row.name,
+  prefix: row.prefix,
+  scopes: JSON.parse(row.scopes) as string[],
+  allowedModels: row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null,
+  spendCap: row.spend_cap === null ? null : unitsToCredits(row.spend_cap),
+  expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+  createdByKeyId: row.created_by_key_id,
+});
+
 export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
   const cache = new TtlCache<CachedKey | null>(API_KEY_CACHE_MS);
   const lastUsedWritten = new TtlCache<true>(LAST_USED_EVERY_MS);
@@ -146,9 +158,18 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
         created_at: now,
         created_by_key_id: input.createdByKeyId ?? null,
       };
+      const created = {
+        action: 'api_key.created',
+        userId,
+        target: { type: 'api_key', id: row.id },
+        changes: { after: auditedLimits(row) },
+      };
       const creatorId = input.createdByKeyId;
       if (creatorId === undefined) {
-        await db.insertInto('api_keys').values(row).execute();
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('api_keys').values(row).execute();
+          await recordAudit(trx, created);
+        });
         return { key, row };
       }
       await db.transaction().execute(async (trx) => {
@@ -191,6 +212,7 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
           );
         }
         await trx.insertInto('api_keys').values(row).execute();
+        await recordAudit(trx, created);
       });
       return { key, row };
     },
@@ -214,13 +236,14 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
         const now = Date.now();
         // The key first: a key being made under it meanwhile either waits for this (and is found
         // below) or finds it revoked (see `create`).
-        await trx
+        const first = await trx
           .updateTable('api_keys')
           .set({ revoked_at: now })
           .where('id', '=', id)
           .where('revoked_at', 'is', null)
-          .execute();
+          .executeTakeFirst();
         const hashes = [row.key_hash];
+        const alsoRevoked: string[] = [];
         let frontier = [id];
         while (frontier.length > 0) {
           const made = await trx
@@ -232,6 +255,16 @@ export function createApiKeysService(db: Kysely<Database>): ApiKeysService {
             .execute();
           hashes.push(...made.map((k) => k.key_hash));
           frontier = made.map((k) => k.id);
+          alsoRevoked.push(...frontier);
+        }
+        const revokedIds = [...(Number(first.numUpdatedRows) === 1 ? [id] : []), ...alsoRevoked];
+        for (const keyId of revokedIds) {
+          await recordAudit(trx, {
+            action: 'api_key.revoked',
+            userId,
+            target: { type: 'api_key', id: keyId },
+            ...(keyId === id ? {} : { details: { cause: `made under the revoked key ${id}` } }),
+          });
         }
         return hashes;
       });

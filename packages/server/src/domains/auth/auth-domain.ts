@@ -83,6 +83,7 @@ export const authDomain: HubDomain = {
     hub.onClose(() => mail.close());
     const mailer = createAuthMailer(mail, hub.log);
     const auth = createAuthService({
+      db: hub.db,
       users,
       sessions,
       accessTokens,

@@ -1,8 +1,10 @@
-import type { User } from '@smart-ai-hub/adapters';
+import type { Database, User } from '@smart-ai-hub/adapters';
 import type { AuthTokens, RegisterRequest } from '@smart-ai-hub/sdk';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
 import { HubError } from '../../http/hub-error.js';
 import { normalizeEmail, toHubUser, type UsersService } from '../accounts/users-service.js';
+import { recordAudit } from '../audit/record-audit.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { ApiKeysService } from './api-keys.js';
 import type { AuthMailer } from './auth-mailer.js';
@@ -22,6 +24,8 @@ export const MAX_MINTED_TOKEN_SECONDS = 3600;
 const invalidCredentials = () => new HubError(401, 'invalid_credentials', 'The email or password is wrong');
 
 export interface AuthServiceParts {
+  /** For the audit records of actions that write nothing else (a failed sign-in, a minted token). */
+  db: Kysely<Database>;
   users: UsersService;
   sessions: SessionsService;
   accessTokens: AccessTokens;
@@ -65,21 +69,36 @@ export function createAuthService(parts: AuthServiceParts) {
       service
         .sendVerification(user)
         .catch((error) => parts.log.error({ err: error }, 'verification email failed'));
-      return service.issueTokens(user, meta);
+      return service.issueTokens(user, { ...meta, method: 'sign_up' });
     },
 
     async login(email: string, password: string, meta: SessionMeta & { ip: string }): Promise<AuthTokens> {
       const normalized = normalizeEmail(email);
       await parts.throttle.attempt(normalized, meta.ip);
       const user = await users.findByEmail(normalized);
+      const failed = async (reason: string) => {
+        await recordAudit(parts.db, {
+          action: 'auth.sign_in_failed',
+          userId: user?.id ?? null,
+          target: { type: 'user', id: user?.id ?? null },
+          details: { reason, email: normalized },
+        });
+      };
       if (!user?.password_hash) {
         await hasher.burn(password);
+        await failed(user ? 'no_password' : 'unknown_account');
         throw invalidCredentials();
       }
-      if (!(await hasher.verify(password, user.password_hash))) throw invalidCredentials();
-      if (user.disabled_at !== null) throw new HubError(403, 'forbidden', 'This account is disabled');
+      if (!(await hasher.verify(password, user.password_hash))) {
+        await failed('wrong_password');
+        throw invalidCredentials();
+      }
+      if (user.disabled_at !== null) {
+        await failed('account_disabled');
+        throw new HubError(403, 'forbidden', 'This account is disabled');
+      }
       await parts.throttle.succeeded(normalized, meta.ip);
-      return service.issueTokens(user, meta);
+      return service.issueTokens(user, { ...meta, method: 'password' });
     },
 
     /** Rotates the refresh token; `meta` names the client, for the grace of concurrent refreshes. */
@@ -160,7 +179,7 @@ export function createAuthService(parts: AuthServiceParts) {
       if (!userId) throw new HubError(400, 'invalid_token', 'The reset link is invalid, used or expired');
       const user = await users.get(userId);
       assertAcceptablePassword(password, user.email, user.name);
-      await users.setPassword(userId, password);
+      await users.setPassword(userId, password, 'reset');
       // Whoever follows the emailed link controls the inbox.
       await users.markEmailVerified(userId);
       await sessions.revokeAllForUser(userId, 'password_reset');
@@ -174,7 +193,7 @@ export function createAuthService(parts: AuthServiceParts) {
         throw new HubError(401, 'invalid_credentials', 'The current password is wrong');
       }
       assertAcceptablePassword(next, user.email, user.name);
-      await users.setPassword(userId, next);
+      await users.setPassword(userId, next, 'changed');
       await sessions.revokeAllForUser(userId, 'password_changed');
       service.notifyPasswordChanged(user, 'changed');
     },
@@ -197,6 +216,13 @@ export function createAuthService(parts: AuthServiceParts) {
       const user = await users.get(userId);
       if (user.disabled_at !== null) throw new HubError(409, 'conflict', 'The user is disabled');
       const seconds = Math.min(expiresIn, MAX_MINTED_TOKEN_SECONDS);
+      // Recorded before the token exists: no token is ever minted unrecorded.
+      await recordAudit(parts.db, {
+        action: 'auth.token_minted',
+        userId,
+        target: { type: 'user', id: userId },
+        details: { expiresIn: seconds },
+      });
       return { accessToken: await accessTokens.sign(userId, { expiresIn: seconds }), expiresIn: seconds };
     },
 

@@ -93,7 +93,10 @@ export async function oauthRoutes(fastify: FastifyInstance, hub: HubContext): Pr
       }
       const user = await hub.services.identities.signIn(profile);
       if (user.disabled_at !== null) throw new HubError(403, 'forbidden', 'This account is disabled');
-      const tokens = await hub.services.auth.issueTokens(user, sessionMeta(request));
+      const tokens = await hub.services.auth.issueTokens(user, {
+        ...sessionMeta(request),
+        method: `oauth:${p.id}`,
+      });
       const landing = hub.config.env.HUB_OAUTH_REDIRECT_URL;
       if (!landing) return tokens;
       const fragment = new URLSearchParams({

@@ -1,6 +1,7 @@
 import { type Cache, type Database, newId, type SessionsTable } from '@smart-ai-hub/adapters';
 import type { Kysely, Selectable } from 'kysely';
 import { HubError, notFound } from '../../http/hub-error.js';
+import { recordAudit, userActor } from '../audit/record-audit.js';
 import { openGraceEntry, sealGraceEntry } from './refresh-grace.js';
 import { hashSecret, newSecretToken } from './secret-token.js';
 import { TtlCache } from './ttl-cache.js';
@@ -18,6 +19,8 @@ export const REFRESH_GRACE_MS = 10_000;
 export interface SessionMeta {
   userAgent?: string | null;
   ip?: string | null;
+  /** How the user signed in (`password`, `sign_up`, `oauth:github`): kept in the audit record. */
+  method?: string;
 }
 
 const invalidRefresh = () =>
@@ -66,13 +69,24 @@ export function createSessionsService(db: Kysely<Database>, options: SessionsOpt
   const graceKey = (tokenHash: string) => `auth:refresh-grace:${tokenHash}`;
   const activeCache = new TtlCache<{ userId: string; expiresAt: number } | null>(SESSION_CACHE_MS);
 
-  async function revoke(sessionId: string, reason: string) {
-    await db
-      .updateTable('sessions')
-      .set({ revoked_at: Date.now(), revoked_reason: reason })
-      .where('id', '=', sessionId)
-      .where('revoked_at', 'is', null)
-      .execute();
+  async function revoke(sessionId: string, reason: string, action = 'auth.session_revoked') {
+    await db.transaction().execute(async (trx) => {
+      const revoked = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: Date.now(), revoked_reason: reason })
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .returning('user_id')
+        .executeTakeFirst();
+      if (revoked) {
+        await recordAudit(trx, {
+          action,
+          userId: revoked.user_id,
+          target: { type: 'session', id: sessionId },
+          details: { reason },
+        });
+      }
+    });
     activeCache.delete(sessionId);
   }
 
@@ -116,7 +130,15 @@ export function createSessionsService(db: Kysely<Database>, options: SessionsOpt
             revoked_reason: null,
           })
           .execute();
-        return issueRefresh(trx, sessionId, expiresAt);
+        const token = await issueRefresh(trx, sessionId, expiresAt);
+        await recordAudit(trx, {
+          action: 'auth.signed_in',
+          actor: userActor(userId),
+          userId,
+          target: { type: 'session', id: sessionId },
+          ...(meta.method ? { details: { method: meta.method } } : {}),
+        });
+        return token;
       });
       return { sessionId, refreshToken };
     },
@@ -164,7 +186,7 @@ export function createSessionsService(db: Kysely<Database>, options: SessionsOpt
         return entry.successor;
       }
       async function reuse(): Promise<never> {
-        await revoke(row!.session_id, 'refresh_token_reuse');
+        await revoke(row!.session_id, 'refresh_token_reuse', 'auth.refresh_token_reused');
         throw invalidRefresh();
       }
 
@@ -229,13 +251,24 @@ export function createSessionsService(db: Kysely<Database>, options: SessionsOpt
     },
 
     async revokeAllForUser(userId, reason) {
-      const rows = await db
-        .updateTable('sessions')
-        .set({ revoked_at: Date.now(), revoked_reason: reason })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
+      const rows = await db.transaction().execute(async (trx) => {
+        const revoked = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: Date.now(), revoked_reason: reason })
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .returning('id')
+          .execute();
+        if (revoked.length > 0) {
+          await recordAudit(trx, {
+            action: 'auth.session_revoked',
+            userId,
+            target: { type: 'user', id: userId },
+            details: { reason, sessionIds: revoked.map((r) => r.id) },
+          });
+        }
+        return revoked;
+      });
       for (const r of rows) activeCache.delete(r.id);
     },
 

@@ -9,6 +9,7 @@ import { builtInProviders } from './providers/built-in-providers.js';
 import { guardedProvider } from './providers/guarded-provider.js';
 import type { ProviderFactory } from './providers/provider.js';
 import { CircuitBreaker } from './routing/circuit-breaker.js';
+import { circuitChangePublisher } from './routing/circuit-events.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './routing/retry-policy.js';
 import { UsageWriter } from './usage/usage-writer.js';
 
@@ -60,6 +61,7 @@ export function createModelsService(hub: HubContext, options: HubOptions): Model
   const threshold = settings.circuitBreaker?.failureThreshold ?? 5;
   const cooldownMs = settings.circuitBreaker?.cooldownMs ?? 30_000;
   const usage = new UsageWriter(hub.db, hub.log);
+  const announce = circuitChangePublisher(hub.coordination, catalog, hub.log);
   hub.onClose(async () => {
     if (!(await usage.flush())) hub.log.error({ rows: usage.pending }, 'usage rows lost at shutdown');
   });
@@ -68,7 +70,7 @@ export function createModelsService(hub: HubContext, options: HubOptions): Model
     breaker(id) {
       let breaker = breakers.get(id);
       if (!breaker) {
-        breaker = new CircuitBreaker(threshold, cooldownMs);
+        breaker = new CircuitBreaker(threshold, cooldownMs, Date.now, (change) => announce(id, change));
         breakers.set(id, breaker);
       }
       return breaker;

@@ -21,6 +21,8 @@ export class CircuitBreaker {
     private readonly failureThreshold: number,
     private readonly cooldownMs: number,
     private readonly now: () => number = Date.now,
+    /** Told when the circuit opens (from closed) and when it closes again. */
+    private readonly onChange?: (change: 'open' | 'closed') => void,
   ) {}
 
   /** True when a request may go to the deployment now (claims the trial slot when half open). */
@@ -32,15 +34,19 @@ export class CircuitBreaker {
   }
 
   success(): void {
+    const wasOpen = this.openedAt !== null;
     this.failures = 0;
     this.openedAt = null;
     this.trialInFlight = false;
+    if (wasOpen) this.onChange?.('closed');
   }
 
   failure(): void {
+    const wasClosed = this.openedAt === null;
     this.failures++;
     if (this.trialInFlight || this.failures >= this.failureThreshold) this.openedAt = this.now();
     this.trialInFlight = false;
+    if (wasClosed && this.openedAt !== null) this.onChange?.('open');
   }
 
   snapshot(): CircuitSnapshot {
