@@ -1,14 +1,14 @@
 import { testDialects } from '@smart-ai-hub/adapters/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/support/auth-fixtures.js';
-import { creditsToUnits } from '../credits/money.js';
-import { pollUntil } from '../notifications/notifications-test-kit.js';
 import {
   openWebhookStack,
   startWebhookReceiver,
   type WebhookReceiver,
   type WebhookStack,
-} from './webhooks-test-kit.js';
+} from '../../../test/support/webhooks-kit.js';
+import { creditsToUnits } from '../credits/money.js';
+import { pollUntil } from '../notifications/notifications-test-kit.js';
 
 for (const dialect of await testDialects()) {
   const stackName = dialect === 'postgres' ? 'postgres + redis, two replicas' : 'sqlite + memory';

@@ -4,16 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../../test/support/auth-fixtures.js';
-import { createAddressPolicy } from '../../outbound/address-policy.js';
-import { pollUntil } from '../notifications/notifications-test-kit.js';
-import { createWebhookEndpoints } from './webhook-endpoints.js';
-import { createSecretBox } from './webhook-secret.js';
 import {
   openWebhookStack,
   startWebhookReceiver,
   type WebhookReceiver,
   type WebhookStack,
-} from './webhooks-test-kit.js';
+} from '../../../test/support/webhooks-kit.js';
+import { createAddressPolicy } from '../../outbound/address-policy.js';
+import { pollUntil } from '../notifications/notifications-test-kit.js';
+import { createWebhookEndpoints } from './webhook-endpoints.js';
+import { createSecretBox } from './webhook-secret.js';
 
 for (const dialect of await testDialects()) {
   describe(`webhook endpoints over HTTP on ${dialect === 'postgres' ? 'postgres + redis' : 'sqlite + memory'}`, () => {

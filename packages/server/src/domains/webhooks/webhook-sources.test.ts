@@ -3,16 +3,16 @@ import { testDialects } from '@smart-ai-hub/adapters/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../../test/support/auth-fixtures.js';
-import { creditsToUnits, unitsToCredits } from '../credits/money.js';
-import { usageByUser } from '../models/usage/usage-by-user.js';
-import { pollUntil } from '../notifications/notifications-test-kit.js';
-import { summarizeUsageDay } from './usage-daily.js';
 import {
   openWebhookStack,
   startWebhookReceiver,
   type WebhookReceiver,
   type WebhookStack,
-} from './webhooks-test-kit.js';
+} from '../../../test/support/webhooks-kit.js';
+import { creditsToUnits, unitsToCredits } from '../credits/money.js';
+import { usageByUser } from '../models/usage/usage-by-user.js';
+import { pollUntil } from '../notifications/notifications-test-kit.js';
+import { summarizeUsageDay } from './usage-daily.js';
 
 const DAY = 86_400_000;
 

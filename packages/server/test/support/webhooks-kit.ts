@@ -15,8 +15,8 @@ import {
 import type { WebhookMessage } from '@smart-ai-hub/sdk';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import { loadConfig } from '../../config/load-config.js';
-import { buildHubApp } from '../../hub/build-app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { buildHubApp } from '../../src/hub/build-app.js';
 
 /** One request a {@link WebhookReceiver} got. */
 export interface ReceivedRequest {
