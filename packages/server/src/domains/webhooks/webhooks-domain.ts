@@ -88,6 +88,8 @@ export const webhooksDomain: HubDomain = {
         const webhookEvent = webhookEventOfHubEvent(event, Date.now());
         if (webhookEvent) await fanout.enqueue([webhookEvent]);
       },
+      // Only a database outage fails a fan-out: ride out an hour of it (redelivered every 30 s).
+      maxDeliveries: 120,
       log: hub.log,
     });
     await consumer.start();
