@@ -8,7 +8,8 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { resolveHubSecret } from '../config/hub-secret.js';
 import { loadConfig } from '../config/load-config.js';
-import { createHubMetrics } from '../http/metrics.js';
+import { createHubMetrics } from '../metrics/hub-metrics.js';
+import { openHubTracer } from '../tracing/hub-tracer.js';
 import type { HubContext, HubServices } from './hub-context.js';
 import type { HubOptions } from './hub-options.js';
 
@@ -59,6 +60,9 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
       closers.push(() => coordination.close());
     }
 
+    const tracing = openHubTracer(config.env, options.tracerProvider);
+    closers.push(() => tracing.close());
+
     const context: OpenHubContext = {
       config,
       database,
@@ -66,7 +70,11 @@ export async function buildHubContext(options: HubOptions, log: FastifyBaseLogge
       coordination,
       secret,
       log,
-      metrics: createHubMetrics({ defaultMetrics: options.defaultMetrics ?? false }),
+      metrics: createHubMetrics({
+        enabled: config.env.HUB_METRICS === 'on',
+        defaultMetrics: options.defaultMetrics ?? false,
+      }),
+      tracer: tracing.tracer,
       services: {} as HubServices,
       authenticate: async () => null,
       onClose(fn) {

@@ -1,10 +1,11 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Coordination, Database, HubDatabase } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { HubSecret } from '../config/hub-secret.js';
 import type { HubConfig } from '../config/load-config.js';
 import type { Principal } from '../domains/auth/principal.js';
-import type { HubMetrics } from '../http/metrics.js';
+import type { HubMetrics } from '../metrics/hub-metrics.js';
 
 /**
  * The services of every domain, by name. Each domain adds its own entry by declaration merging
@@ -27,6 +28,8 @@ export interface HubContext {
   readonly log: FastifyBaseLogger;
   /** Prometheus metrics of this hub (served at `/metrics`); domains add their own. */
   readonly metrics: HubMetrics;
+  /** The hub's OpenTelemetry tracer; undefined when tracing is off (the default). */
+  readonly tracer: Tracer | undefined;
   readonly services: HubServices;
   /**
    * Resolves who is calling (access token, API key, host hook, trusted OIDC token), or null for an

@@ -46,6 +46,8 @@ export async function createGatewayKit(
     settings?: Partial<ModelsFileConfig>;
     extraModels?: ModelConfigInput[];
     providers?: Record<string, ProviderFactory>;
+    /** Extra environment variables for the hub (`METRICS_TOKEN`, ...). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<GatewayKit> {
   const fake = await startFakeOpenAI({ chunkDelayMs: options.chunkDelayMs });
@@ -91,6 +93,7 @@ export async function createGatewayKit(
     listen: options.listen,
     models,
     providers: options.providers,
+    env: options.env,
   });
   const hub = t.hub;
   const usageRows = async () => {

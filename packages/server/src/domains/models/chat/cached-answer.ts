@@ -14,7 +14,7 @@ import type { ChatCompletionResult } from './chat-completion.js';
  * through a hold like any request. One usage row with status `cached`.
  */
 export async function serveCachedAnswer(
-  deps: Pick<GatewayDeps, 'credits' | 'keySpend' | 'usage'>,
+  deps: Pick<GatewayDeps, 'credits' | 'keySpend' | 'usage' | 'metrics'>,
   call: MeteredCall,
   cached: ChatCompletion,
   stream: boolean,

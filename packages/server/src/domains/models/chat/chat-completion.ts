@@ -1,12 +1,11 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@smart-ai-hub/sdk';
 import type { Principal } from '../../auth/principal.js';
-import type { CatalogDeployment } from '../catalog/model-catalog.js';
 import { admitModel, admitRequest } from '../gateway/admit.js';
 import { hubField } from '../gateway/charge-wire.js';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { MeteredCall } from '../gateway/metered-call.js';
 import { type Held, quoteAndHold } from '../gateway/quote-and-hold.js';
-import { routeToUpstream } from '../gateway/route.js';
+import { type Routed, routeToUpstream } from '../gateway/route.js';
 import { recordRefusal, releaseUnused, settleUsage } from '../gateway/settle.js';
 import type { ChargeInfo } from '../metering/meter.js';
 import { guessPromptTokens } from '../metering/prompt-bound.js';
@@ -14,7 +13,7 @@ import { countPromptTokens, countTextTokens } from '../metering/token-count.js';
 import { checkedUsage } from '../metering/usage-check.js';
 import { serveCachedAnswer } from './cached-answer.js';
 import { forUpstream, quoteChat } from './chat-quote.js';
-import { completionTextOf, usageObject } from './chat-text.js';
+import { completionTextOf, finishReasonsOf, usageObject } from './chat-text.js';
 import { runIdempotent } from './idempotent-completion.js';
 import { meterStream } from './metered-stream.js';
 import { serveReplayedAnswer } from './replayed-answer.js';
@@ -109,9 +108,10 @@ async function runMetered(
   try {
     const quote = quoteChat(request, model);
     // The tokens-per-minute limit takes a cheap guess; the hold takes the bound.
-    await admitRequest(deps, principal, guessPromptTokens(request));
+    await admitRequest(deps, call, guessPromptTokens(request));
     if (cacheKey) {
       const cached = await readCachedCompletion(deps, cacheKey);
+      deps.metrics.cacheLookup(model.id, cached !== null);
       if (cached) return await serveCachedAnswer(deps, call, cached, request.stream === true);
     }
     held = await quoteAndHold(deps, call, quote);
@@ -143,7 +143,7 @@ async function runMetered(
   const callInfo = { signal: call.signal, requestId: call.requestId };
 
   if (!request.stream) {
-    let routed: { result: ChatCompletion; deployment: CatalogDeployment };
+    let routed: Routed<ChatCompletion>;
     try {
       routed = await routeToUpstream(deps, call, (d) => {
         attempting = true;
@@ -158,6 +158,13 @@ async function runMetered(
       input: await countPromptTokens(request),
       output: await countTextTokens(completionTextOf(result)),
     };
+    routed.upstream.finished({
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+      finishReasons: finishReasonsOf(result.choices),
+      responseModel: result.model,
+      responseId: result.id,
+    });
     const info = await settleUsage(deps, call, meter, usage, { status: 'ok', deployment });
     const response: ChatCompletion = {
       ...result,
@@ -173,7 +180,7 @@ async function runMetered(
     };
   }
 
-  let routed: { result: AsyncIterable<ChatCompletionChunk>; deployment: CatalogDeployment };
+  let routed: Routed<AsyncIterable<ChatCompletionChunk>>;
   try {
     routed = await routeToUpstream(deps, call, (d) => {
       attempting = true;
@@ -188,6 +195,7 @@ async function runMetered(
   const metered = meterStream(deps, call, meter, quote, request, {
     source: routed.result,
     deployment: routed.deployment,
+    watch: routed.upstream,
   });
   return { kind: 'stream', ...metered, maxTokensLowered };
 }

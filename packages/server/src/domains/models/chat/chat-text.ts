@@ -34,3 +34,12 @@ export function usageObject(usage: TokenUsage): ChatUsage {
     total_tokens: usage.input + usage.output,
   };
 }
+
+/** The finish reasons a completion's (or a chunk's) choices name, for traces. */
+export function finishReasonsOf(
+  choices: ReadonlyArray<{ finish_reason?: string | null }> | undefined,
+): string[] {
+  const reasons: string[] = [];
+  for (const choice of choices ?? []) if (choice.finish_reason) reasons.push(choice.finish_reason);
+  return reasons;
+}

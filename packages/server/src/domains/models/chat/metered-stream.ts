@@ -5,6 +5,7 @@ import { hubField } from '../gateway/charge-wire.js';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { MeteredCall } from '../gateway/metered-call.js';
 import { settleUsage } from '../gateway/settle.js';
+import type { UpstreamWatch } from '../gateway/upstream-watch.js';
 import type { UsageStatus } from '../gateway/usage-row.js';
 import type { ChargeInfo, Meter } from '../metering/meter.js';
 import { countPromptTokens, countTextTokens } from '../metering/token-count.js';
@@ -29,14 +30,18 @@ export interface MeteredStream {
  * a believable one, else to the hub's own count of the prompt and of what was delivered.
  */
 export function meterStream(
-  deps: Pick<GatewayDeps, 'usage' | 'rateLimiter' | 'rateLimits' | 'breaker'>,
+  deps: Pick<GatewayDeps, 'usage' | 'rateLimiter' | 'rateLimits' | 'breaker' | 'metrics' | 'tracing'>,
   call: MeteredCall,
   meter: Meter,
   bounds: UsageBounds,
   request: ChatCompletionRequest,
-  upstream: { source: AsyncIterable<ChatCompletionChunk>; deployment: CatalogDeployment },
+  upstream: {
+    source: AsyncIterable<ChatCompletionChunk>;
+    deployment: CatalogDeployment;
+    watch: UpstreamWatch;
+  },
 ): MeteredStream {
-  const { source, deployment } = upstream;
+  const { source, deployment, watch } = upstream;
   let resolveDone!: (info: ChargeInfo) => void;
   let rejectDone!: (error: unknown) => void;
   const done = new Promise<ChargeInfo>((resolve, reject) => {
@@ -47,6 +52,9 @@ export function meterStream(
   let settled: Promise<ChargeInfo> | undefined;
   /** The text the client got (content, refusals, tool-call arguments): counted when usage is missing. */
   const delivered: string[] = [];
+  /** The choices' finish reasons, and the upstream's model and id for the answer (for traces). */
+  const finishReasons: string[] = [];
+  let answerOf: ChatCompletionChunk | undefined;
   const counted = async (): Promise<TokenUsage> => ({
     input: await countPromptTokens(request),
     output: await countTextTokens(delivered.join('')),
@@ -55,13 +63,21 @@ export function meterStream(
     usage: ChatUsage | undefined,
     status: UsageStatus,
     errorCode?: string,
+    failure?: unknown,
   ): Promise<ChargeInfo> => {
-    settled ??= (async () =>
-      settleUsage(deps, call, meter, checkedUsage(usage, bounds) ?? (await counted()), {
-        status,
-        errorCode,
-        deployment,
-      }))().then(
+    settled ??= (async () => {
+      const used = checkedUsage(usage, bounds) ?? (await counted());
+      if (failure === undefined) {
+        watch.finished({
+          inputTokens: used.input,
+          outputTokens: used.output,
+          finishReasons,
+          responseModel: answerOf?.model,
+          responseId: answerOf?.id,
+        });
+      } else watch.brokeOff(failure);
+      return settleUsage(deps, call, meter, used, { status, errorCode, deployment });
+    })().then(
       (info) => {
         resolveDone(info);
         return info;
@@ -93,7 +109,11 @@ export function meterStream(
       for await (const chunk of source) {
         if (chunk.usage) usage = chunk.usage;
         last = chunk;
+        answerOf ??= chunk;
         if (chunk.choices.length === 0) continue;
+        for (const choice of chunk.choices)
+          if (choice.finish_reason) finishReasons.push(choice.finish_reason);
+        watch.firstToken();
         yield chunk;
         // Kept once the consumer comes back for more: a chunk it dropped was not delivered.
         collectText(chunk, delivered);
@@ -113,7 +133,7 @@ export function meterStream(
       // The deployment's timeoutMs bounds the whole call: past it mid-stream, a timeout (504).
       const timedOut = failure instanceof UpstreamError && failure.timeout;
       const code = timedOut ? 'upstream_timeout' : 'upstream_error';
-      await finish(undefined, aborted ? 'cancelled' : 'error', aborted ? 'client_closed' : code);
+      await finish(undefined, aborted ? 'cancelled' : 'error', aborted ? 'client_closed' : code, failure);
       if (!aborted) deps.breaker(deployment.id).failure();
       throw aborted
         ? failure

@@ -7,7 +7,7 @@ import { hubField } from '../gateway/charge-wire.js';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { MeteredCall } from '../gateway/metered-call.js';
 import { quoteAndHold } from '../gateway/quote-and-hold.js';
-import { routeToUpstream } from '../gateway/route.js';
+import { type Routed, routeToUpstream } from '../gateway/route.js';
 import { recordRefusal, releaseUnused, settleUsage } from '../gateway/settle.js';
 import type { ChargeInfo } from '../metering/meter.js';
 import { checkedUsage } from '../metering/usage-check.js';
@@ -52,13 +52,13 @@ export async function runEmbeddings(
   const quote = { promptBound, outputBound: 0, maxOutput: 0, outputLimitFree: false };
   let meter: Awaited<ReturnType<typeof quoteAndHold>>['meter'];
   try {
-    await admitRequest(deps, principal, Math.ceil(promptBound / 4));
+    await admitRequest(deps, call, Math.ceil(promptBound / 4));
     ({ meter } = await quoteAndHold(deps, call, quote));
   } catch (error) {
     recordRefusal(deps, call, error);
     throw error;
   }
-  let routed: { result: EmbeddingsResponse; deployment: CatalogDeployment };
+  let routed: Routed<EmbeddingsResponse>;
   try {
     routed = await routeToUpstream(
       deps,
@@ -69,6 +69,7 @@ export async function runEmbeddings(
           { signal: call.signal, requestId: call.requestId },
         ),
       { ...model, deployments },
+      'embeddings',
     );
   } catch (error) {
     await releaseUnused(deps, call, meter, error);
@@ -77,6 +78,7 @@ export async function runEmbeddings(
   const { result, deployment } = routed;
   const reported = checkedUsage({ prompt_tokens: result.usage?.prompt_tokens, completion_tokens: 0 }, quote);
   const usage = reported ?? { input: await countEmbeddingTokens(request.input), output: 0 };
+  routed.upstream.finished({ inputTokens: usage.input, responseModel: result.model });
   const charge = await settleUsage(deps, call, meter, usage, { status: 'ok', deployment });
   return { response: { ...result, model: model.id, hub: hubField(charge, call.requestId) }, charge };
 }

@@ -4,6 +4,7 @@ import { assertModelAllowed } from '../allowed-models.js';
 import type { CatalogModel } from '../catalog/model-catalog.js';
 import { checkRateLimits } from '../metering/rate-limits.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import type { MeteredCall } from './metered-call.js';
 
 /**
  * The first stage: the model the caller named (id or alias), if it exists (404) and the caller's
@@ -31,9 +32,11 @@ export function admitModel(
  * `Retry-After`), with a guess of its prompt tokens; output tokens are added after the answer.
  */
 export function admitRequest(
-  deps: Pick<GatewayDeps, 'rateLimiter' | 'rateLimits'>,
-  principal: Principal,
+  deps: Pick<GatewayDeps, 'rateLimiter' | 'rateLimits' | 'metrics'>,
+  call: MeteredCall,
   promptTokensGuess: number,
 ): Promise<void> {
-  return checkRateLimits(deps.rateLimiter, principal, deps.rateLimits, promptTokensGuess);
+  return checkRateLimits(deps.rateLimiter, call.principal, deps.rateLimits, promptTokensGuess, (refused) =>
+    deps.metrics.rateLimited(call.model.id, refused.scope, refused.unit),
+  );
 }

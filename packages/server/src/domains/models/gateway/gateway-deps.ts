@@ -2,12 +2,15 @@ import type { Cache, RateLimiter } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger } from 'fastify';
 import { HubError } from '../../../http/hub-error.js';
 import type { HubContext } from '../../../hub/hub-context.js';
+import { gatewayTracingWith } from '../../../tracing/gateway-spans.js';
 import type { CreditsPort } from '../../credits/credits-port.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { RateLimits } from '../metering/rate-limits.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { UsageRow } from '../usage/usage-writer.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { type GatewayTracing, noGatewayTracing } from './gateway-tracing.js';
 
 /** The API key side of spending caps (the auth domain's `api_keys`, reached through its service). */
 export interface KeySpend {
@@ -19,8 +22,9 @@ export interface KeySpend {
 
 /**
  * Everything the gateway's stages use, named: the catalog, the money (credits and key caps),
- * limits, the response cache, the router's policy and breakers, the usage log. Built once per
- * hub ({@link gatewayDepsOf}); each stage takes only the part it needs.
+ * limits, the response cache, the router's policy and breakers, the usage log, and what they
+ * report to (metrics, traces). Built once per hub ({@link gatewayDepsOf}); each stage takes only
+ * the part it needs.
  */
 export interface GatewayDeps {
   catalog: ModelCatalog;
@@ -33,7 +37,10 @@ export interface GatewayDeps {
   cacheTtlMs: number;
   retryPolicy: RetryPolicy;
   breaker(deploymentId: string): CircuitBreaker;
+  /** The usage log; every row pushed is also a request ended for {@link GatewayDeps.metrics}. */
   usage: { push(row: UsageRow): void };
+  metrics: GatewayMetrics;
+  tracing: GatewayTracing;
   log: FastifyBaseLogger;
 }
 
@@ -44,6 +51,8 @@ export function gatewayDepsOf(hub: HubContext): GatewayDeps {
   let deps = built.get(hub);
   if (!deps) {
     const models = hub.services.models;
+    const { gateway: metrics } = hub.metrics;
+    const usage = models.usage;
     deps = {
       catalog: models.catalog,
       credits: () => {
@@ -58,7 +67,14 @@ export function gatewayDepsOf(hub: HubContext): GatewayDeps {
       cacheTtlMs: models.cacheTtlMs,
       retryPolicy: models.retryPolicy,
       breaker: (id) => models.breaker(id),
-      usage: models.usage,
+      usage: {
+        push(row) {
+          usage.push(row);
+          metrics.requestEnded(row);
+        },
+      },
+      metrics,
+      tracing: hub.tracer ? gatewayTracingWith(hub.tracer) : noGatewayTracing,
       log: hub.log,
     };
     built.set(hub, deps);

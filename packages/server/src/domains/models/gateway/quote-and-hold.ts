@@ -2,6 +2,8 @@ import { costOf } from '../catalog/model-catalog.js';
 import { Meter, type MeterDeps } from '../metering/meter.js';
 import { fitOutputToBalance } from '../metering/output-fit.js';
 import type { UsageBounds } from '../metering/usage-check.js';
+import type { GatewayDeps } from './gateway-deps.js';
+import { inSpan } from './gateway-tracing.js';
 import type { MeteredCall } from './metered-call.js';
 
 /** What a request can be billed at most: the quote its hold is sized from. */
@@ -26,7 +28,15 @@ export interface Held {
  * and the model's does not fit the balance, the hold is placed for the output the balance pays
  * for instead (402 only when not even a minimal answer fits).
  */
-export async function quoteAndHold(deps: MeterDeps, call: MeteredCall, quote: Quote): Promise<Held> {
+export function quoteAndHold(
+  deps: MeterDeps & Pick<GatewayDeps, 'tracing'>,
+  call: MeteredCall,
+  quote: Quote,
+): Promise<Held> {
+  return inSpan(deps.tracing.stage(call, 'hold'), holdFor(deps, call, quote));
+}
+
+async function holdFor(deps: MeterDeps, call: MeteredCall, quote: Quote): Promise<Held> {
   const open = (q: Quote) =>
     Meter.open(deps, {
       principal: call.principal,

@@ -4,10 +4,11 @@ import type { ChargeInfo, Meter } from '../metering/meter.js';
 import { recordOutputTokens } from '../metering/rate-limits.js';
 import type { TokenUsage } from '../metering/usage-check.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import { inSpan } from './gateway-tracing.js';
 import type { MeteredCall } from './metered-call.js';
 import { type UsageFacts, usageRow } from './usage-row.js';
 
-type SettleDeps = Pick<GatewayDeps, 'usage' | 'rateLimiter' | 'rateLimits'>;
+type SettleDeps = Pick<GatewayDeps, 'usage' | 'rateLimiter' | 'rateLimits' | 'metrics' | 'tracing'>;
 
 /**
  * The last money stage: charges what `usage` costs at the model's prices (all of it, beyond the
@@ -22,16 +23,24 @@ export async function settleUsage(
 ): Promise<ChargeInfo> {
   const { model } = call;
   const cost = costOf(model, usage.input, usage.output);
-  const outcome = await meter.settle(
-    cost,
-    `${model.id} (${call.endpoint}): ${usage.input} in, ${usage.output} out`,
-    {
+  const outcome = await inSpan(
+    deps.tracing.stage(call, 'settle'),
+    meter.settle(cost, `${model.id} (${call.endpoint}): ${usage.input} in, ${usage.output} out`, {
       model: model.id,
       deployment: facts.deployment?.id,
       inputTokens: usage.input,
       outputTokens: usage.output,
-    },
+    }),
   );
+  if (usage.cached) {
+    const { deployment } = facts;
+    deps.metrics.cachedTokens(
+      model.id,
+      deployment?.provider ?? 'none',
+      deployment?.id ?? 'none',
+      usage.cached,
+    );
+  }
   deps.usage.push(
     usageRow(call, { ...facts, inputTokens: usage.input, outputTokens: usage.output, cost: outcome.charged }),
   );
@@ -55,7 +64,10 @@ export async function releaseUnused(
   error: unknown,
 ): Promise<void> {
   const aborted = call.signal.aborted;
-  await meter.release(aborted ? 'client closed' : 'upstream failed');
+  await inSpan(
+    deps.tracing.stage(call, 'release'),
+    meter.release(aborted ? 'client closed' : 'upstream failed'),
+  );
   deps.usage.push(
     usageRow(call, {
       status: aborted ? 'cancelled' : 'error',

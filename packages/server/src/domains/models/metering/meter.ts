@@ -1,10 +1,12 @@
+import { performance } from 'node:perf_hooks';
+import { HubError } from '../../../http/hub-error.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Balance, HoldOutcome } from '../../credits/credits-port.js';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import { releaseKeySpend, reserveKeySpend, SPEND_RESERVATION, settleKeySpend } from './api-key-spend.js';
 
-/** What a meter needs: the credits port and the keys' spending caps. */
-export type MeterDeps = Pick<GatewayDeps, 'credits' | 'keySpend'>;
+/** What a meter needs: the credits port, the keys' spending caps, and the metrics it reports holds to. */
+export type MeterDeps = Pick<GatewayDeps, 'credits' | 'keySpend' | 'metrics'>;
 
 /** What a metered request cost, in units and tokens. */
 export interface ChargeInfo {
@@ -55,6 +57,7 @@ export class Meter {
       await reserveKeySpend(deps.keySpend, key.id, amount, key.spendCap);
       reservation = { keyId: key.id, amount };
     }
+    const startedAt = performance.now();
     try {
       const hold = await deps.credits().hold({
         userId: principal.userId,
@@ -67,8 +70,11 @@ export class Meter {
           ...(reservation ? { [SPEND_RESERVATION]: reservation.amount } : {}),
         },
       });
+      deps.metrics.hold('placed', secondsSince(startedAt));
       return new Meter(deps, hold.id, amount, reservation);
     } catch (error) {
+      if (error instanceof HubError && error.statusCode === 402)
+        deps.metrics.hold('refused', secondsSince(startedAt));
       if (reservation) await releaseKeySpend(deps.keySpend, reservation.keyId, reservation.amount);
       throw error;
     }
@@ -92,7 +98,9 @@ export class Meter {
    */
   private resolveOnce(resolve: () => Promise<HoldOutcome>) {
     this.outcome ??= (async () => {
+      const startedAt = performance.now();
       const outcome = await resolve();
+      this.deps.metrics.hold(outcome.status, secondsSince(startedAt));
       if (this.keyReservation) {
         const reserved = outcome.status === 'expired' ? 0 : this.keyReservation.amount;
         await settleKeySpend(this.deps.keySpend, this.keyReservation.keyId, reserved, outcome.charged);
@@ -101,4 +109,8 @@ export class Meter {
     })();
     return this.outcome;
   }
+}
+
+function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
 }

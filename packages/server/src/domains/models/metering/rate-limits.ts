@@ -13,6 +13,12 @@ export interface RateLimits {
   apiKey?: RateLimit;
 }
 
+/** Which of a caller's limits refused a request. */
+export interface RateLimitRefusal {
+  scope: 'user' | 'api_key';
+  unit: 'requests' | 'tokens';
+}
+
 const MINUTE = 60_000;
 
 function scopes(principal: Principal, limits: RateLimits): Array<[key: string, limit: RateLimit]> {
@@ -33,10 +39,12 @@ export async function checkRateLimits(
   principal: Principal,
   limits: RateLimits,
   promptTokens: number,
+  /** Told which limit refused, before the 429 is thrown (for metrics). */
+  onRefused?: (refused: RateLimitRefusal) => void,
 ): Promise<void> {
-  const checks: Array<RateLimitCheck & { scope: string; unit: string }> = [];
+  const checks: Array<RateLimitCheck & RateLimitRefusal> = [];
   for (const [key, limit] of scopes(principal, limits)) {
-    const scope = key.startsWith('rl:key:') ? 'this API key' : 'this user';
+    const scope = key.startsWith('rl:key:') ? 'api_key' : 'user';
     if (limit.requestsPerMinute) {
       const max = limit.requestsPerMinute;
       checks.push({ key: `${key}:req`, limit: max, windowMs: MINUTE, cost: 1, scope, unit: 'requests' });
@@ -58,10 +66,12 @@ export async function checkRateLimits(
   if (allowed) return;
   const refused = results.findIndex((result) => !result.allowed);
   const check = checks[refused]!;
+  onRefused?.(check);
+  const scope = check.scope === 'api_key' ? 'this API key' : 'this user';
   throw new HubError(
     429,
     'rate_limited',
-    `Rate limit of ${check.limit} ${check.unit} per minute reached for ${check.scope}; retry after the Retry-After header's seconds`,
+    `Rate limit of ${check.limit} ${check.unit} per minute reached for ${scope}; retry after the Retry-After header's seconds`,
     { limit: check.limit },
     Math.max(1, Math.ceil(results[refused]!.retryAfterMs / 1000)),
   );

@@ -2,6 +2,8 @@
 export interface TokenUsage {
   input: number;
   output: number;
+  /** Of `input`, the tokens the upstream says it served from its prompt cache (for metrics only). */
+  cached?: number;
 }
 
 /** What a request could be billed at most, to judge an upstream's report against. */
@@ -26,7 +28,10 @@ const ABSURD_MARGIN = 1_000;
  * sees a ledger error after its answer was produced.
  */
 export function checkedUsage(
-  reported: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined,
+  reported:
+    | { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: unknown }
+    | null
+    | undefined,
   bounds: UsageBounds,
 ): TokenUsage | undefined {
   if (!reported || typeof reported !== 'object') return undefined;
@@ -35,7 +40,9 @@ export function checkedUsage(
   if (!isCount(input) || !isCount(output)) return undefined;
   if (input > bounds.promptBound * ABSURD_FACTOR + ABSURD_MARGIN) return undefined;
   if (output > bounds.outputBound * ABSURD_FACTOR + ABSURD_MARGIN) return undefined;
-  return { input, output };
+  const cached = (reported.prompt_tokens_details as { cached_tokens?: unknown } | null | undefined)
+    ?.cached_tokens;
+  return isCount(cached) && cached > 0 && cached <= input ? { input, output, cached } : { input, output };
 }
 
 function isCount(value: unknown): value is number {

@@ -12,6 +12,10 @@ export interface RouteOptions {
   signal: AbortSignal;
   /** Told of each failed attempt (for logs). */
   onFailure?(deployment: CatalogDeployment, error: UpstreamError, willRetry: boolean): void;
+  /** Told before a deployment is tried again. */
+  onRetry?(deployment: CatalogDeployment): void;
+  /** Told before a later deployment is tried, the earlier ones having failed or been skipped. */
+  onFallback?(deployment: CatalogDeployment): void;
 }
 
 /**
@@ -29,13 +33,18 @@ export async function routeCall<T>(
 ): Promise<{ result: T; deployment: CatalogDeployment }> {
   let last: UpstreamError | undefined;
   let skipped = 0;
+  let moved = false;
   for (const deployment of model.deployments) {
     const breaker = options.breaker(deployment.id);
     if (!breaker.tryPass()) {
       skipped++;
+      moved = true;
       continue;
     }
+    if (moved) options.onFallback?.(deployment);
+    moved = true;
     for (let retry = 0; ; retry++) {
+      if (retry > 0) options.onRetry?.(deployment);
       try {
         const result = await attempt(deployment);
         breaker.success();

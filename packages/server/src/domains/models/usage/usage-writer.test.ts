@@ -94,6 +94,26 @@ for (const dialect of await testDialects()) {
       expect(await written(user)).toEqual([1, 2, 3, 4, 5, 6]);
     });
 
+    it('counts rows queued, written, and lost to a full queue while the database fails', async () => {
+      const writer = new UsageWriter(database.db, log, { intervalMs: 60_000, maxQueued: 3 });
+      const user = newId('usr');
+      for (let i = 1; i <= 2; i++) writer.push(row(user, i));
+      expect(await writer.flush()).toBe(true);
+      expect([writer.queued, writer.written, writer.overflowed]).toEqual([2, 2, 0]);
+      for (let i = 3; i <= 7; i++) writer.push(row(user, i));
+      await sql`alter table usage_logs rename to usage_logs_gone`.execute(database.db);
+      try {
+        expect(await writer.flush()).toBe(false);
+      } finally {
+        await sql`alter table usage_logs_gone rename to usage_logs`.execute(database.db);
+      }
+      // Five waited, three fit: the two oldest are lost, the newest three written.
+      expect(writer.overflowed).toBe(2);
+      expect(await writer.flush()).toBe(true);
+      expect([writer.queued, writer.written, writer.overflowed, writer.pending]).toEqual([7, 5, 2, 0]);
+      expect(await written(user)).toEqual([1, 2, 5, 6, 7]);
+    });
+
     // A NUL reaching the writer by a path that skips the JSON parser's rule: PostgreSQL text
     // cannot hold it (SQLite stores it). A missing model is refused by both.
     const nul = (userId: string, i: number): UsageRow => ({ ...row(userId, i), end_user: 'a\u0000b' });

@@ -41,6 +41,9 @@ export class UsageWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<boolean> | undefined;
   private droppedRows = 0;
+  private queuedRows = 0;
+  private writtenRows = 0;
+  private overflowedRows = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -51,6 +54,7 @@ export class UsageWriter {
   /** Queues one row. */
   push(row: UsageRow): void {
     this.queue.push(row);
+    this.queuedRows++;
     if (this.queue.length >= (this.options.batchSize ?? 200)) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.intervalMs ?? 50);
@@ -86,6 +90,21 @@ export class UsageWriter {
     return this.droppedRows;
   }
 
+  /** Rows lost since start because the queue was full (`maxQueued`) while the database was failing. */
+  get overflowed(): number {
+    return this.overflowedRows;
+  }
+
+  /** Rows queued since start. */
+  get queued(): number {
+    return this.queuedRows;
+  }
+
+  /** Rows written since start. */
+  get written(): number {
+    return this.writtenRows;
+  }
+
   private async insert(rows: UsageRow[]): Promise<boolean> {
     for (let written = 0; written < rows.length; written += ROWS_PER_STATEMENT) {
       const { unwritten, error } = await this.write(rows.slice(written, written + ROWS_PER_STATEMENT));
@@ -93,7 +112,9 @@ export class UsageWriter {
       const left = unwritten.concat(rows.slice(written + ROWS_PER_STATEMENT));
       this.log.error({ err: error, rows: left.length }, 'usage rows not written; will retry');
       const max = this.options.maxQueued ?? 100_000;
-      this.queue = left.concat(this.queue).slice(-max);
+      const waiting = left.concat(this.queue);
+      this.overflowedRows += Math.max(0, waiting.length - max);
+      this.queue = waiting.slice(-max);
       if (!this.timer) {
         this.timer = setTimeout(() => void this.flush(), 1_000);
         this.timer.unref();
@@ -110,6 +131,7 @@ export class UsageWriter {
   private async write(rows: UsageRow[]): Promise<{ unwritten: UsageRow[]; error?: unknown }> {
     try {
       await this.db.insertInto('usage_logs').values(rows).execute();
+      this.writtenRows += rows.length;
       return { unwritten: [] };
     } catch (error) {
       if (!refusedForItsRows(error)) return { unwritten: rows, error };
