@@ -41,9 +41,16 @@ writeFileSync(
     },
   }),
 );
+/** The observability variants (`observability-cost.ts`): metrics off, or traces to a collector. */
+const observability = Object.fromEntries(
+  ['HUB_METRICS', 'OTEL_EXPORTER_OTLP_ENDPOINT']
+    .map((name) => [name, process.env[name]] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined),
+);
 const hub = await startBenchHub({
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
   HUB_CONFIG: configFile,
+  ...observability,
   ...(scaled
     ? {
         DATABASE_URL: scaled.url,

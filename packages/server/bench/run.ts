@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startChild } from './child-process.js';
 import type { EventLoopReport } from './event-loop-watch.js';
 import { type LoadResult, runLoad } from './load.js';
+import { measureObservabilityCost, type ObservabilityCost } from './observability-cost.js';
 import { runOpenLoop } from './open-loop.js';
 import { mainThreadCpuMs, processCpuMs } from './process-cpu.js';
 import { holdStreams, runStreams, type StreamResult, type StreamTarget } from './stream-client.js';
@@ -89,6 +90,8 @@ let memory:
 
 /** The hub's own stalls during its @500/s run: what of its p99 is the hub, what the machine. */
 let hubEventLoop: EventLoopReport | undefined;
+/** What metrics and traces cost the event loop (`observability-cost.ts`); `BENCH_OBSERVABILITY=off` skips it. */
+let observability: ObservabilityCost | undefined;
 
 try {
   // First, on fresh processes: 1,000 streams held open on a slow upstream, RSS of the hub (and of
@@ -163,6 +166,14 @@ try {
     }
     rounds.push(measured);
     console.error(`round ${round + 1} of ${ROUNDS} measured`);
+  }
+  if (process.env.BENCH_OBSERVABILITY !== 'off') {
+    observability = await measureObservabilityCost({
+      upstreamUrl: upstream.ready.url,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+    });
   }
 } finally {
   await Promise.all([hub.stop(), proxy.stop()]);
@@ -269,13 +280,13 @@ const checks = targetsMet.map((t) => `- ${t.pass ? 'PASS' : 'MISS'} ${t.target}:
 const eventLoop = hubEventLoop
   ? `The hub's event loop during its @${FIXED_RATE}/s run: delay p50 ${hubEventLoop.delayP50} ms, p99 ${hubEventLoop.delayP99} ms, max ${hubEventLoop.delayMax} ms (how long a 1 ms timer took: 1 ms when nothing blocks the loop); ${hubEventLoop.gcCount} GC pauses, ${hubEventLoop.gcTotal} ms in all, the longest ${hubEventLoop.gcMax} ms.`
   : '';
-const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${ROUNDS} rounds (the targets take turns; figures are medians over the rounds, ratios and differences paired within a round), ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${cpuLine}\n\n${checks}\n\n${eventLoop}\n`;
+const markdown = `# Gateway benchmark${scaled ? ' (hub on PostgreSQL + Redis)' : ''}\n\n${new Date().toISOString()}, Node ${process.version}, ${ROUNDS} rounds (the targets take turns; figures are medians over the rounds, ratios and differences paired within a round), ${SECONDS} s per load run, all on 127.0.0.1.\nreq/s, p50, p99: autocannon, closed-loop on ${CONNECTIONS} connections. @${FIXED_RATE}/s: open-loop, ${FIXED_RATE} evenly spaced arrivals a second (after 3 s at that rate), timed from each one's scheduled send.\nLatencies in ms. Streams: 200 sequential, then 500 at 50 concurrent.\n\n${table}\n\n${ratios}\n\n${cpuLine}\n\n${checks}\n\n${eventLoop}\n${observability ? `\n${observability.markdown}` : ''}`;
 console.log(markdown);
 const outDir = new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL(`${resultName}.md`, outDir), markdown);
 writeFileSync(
   new URL(`${resultName}.json`, outDir),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, cpuPerRequestUs: { hub: cpuOf('hub', 'target'), hubEventLoop: cpuOf('hub', 'targetLoop'), proxy: cpuOf('proxy', 'target'), proxyEventLoop: cpuOf('proxy', 'targetLoop') }, memory, hubEventLoop, targets: targetsMet }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, rows, cpuPerRequestUs: { hub: cpuOf('hub', 'target'), hubEventLoop: cpuOf('hub', 'targetLoop'), proxy: cpuOf('proxy', 'target'), proxyEventLoop: cpuOf('proxy', 'targetLoop') }, memory, hubEventLoop, observability: observability && { rounds: observability.rounds, metricsOnNs: observability.metricsOnNs, offNs: observability.offNs }, targets: targetsMet }, null, 2)}\n`,
 );
 process.exit(0);
