@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Starts the *built* appliance (packages/server/dist, as `npx smart-ai-hub serve` and the Docker
-// image run it) on a fresh SQLite file, checks /healthz, /readyz and a metered chat with the mock
-// model, then stops it with SIGTERM. The test suite runs from sources; this proves the build.
+// image run it) on a fresh SQLite file, checks /healthz, /readyz, the web console at / and a
+// metered chat with the mock model, then stops it with SIGTERM. The test suite runs from sources;
+// this proves the build.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -43,6 +44,16 @@ async function check() {
   }
   const ready = await (await fetch(`${base}/readyz`)).json();
   if (ready.status !== 'ready') throw new Error(`/readyz: ${JSON.stringify(ready)}`);
+  const page = await fetch(`${base}/verify-email?token=smoke`, { headers: { accept: 'text/html' } });
+  const html = await page.text();
+  const script = html.match(/src="\.\/(assets\/[^"]+\.js)"/)?.[1];
+  if (!page.ok || !html.includes('<base href="/">') || !script) {
+    throw new Error(`the console is not served at /: ${page.status} ${html.slice(0, 200)}`);
+  }
+  const asset = await fetch(`${base}/${script}`);
+  if (!asset.ok || !asset.headers.get('cache-control')?.includes('immutable')) {
+    throw new Error(`console asset ${script}: ${asset.status} ${asset.headers.get('cache-control')}`);
+  }
   const json = { 'content-type': 'application/json' };
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -66,7 +77,7 @@ async function check() {
   if (!chat.ok || !answer.choices?.[0]?.message?.content || !(Number(chat.headers.get('x-hub-cost')) > 0)) {
     throw new Error(`chat: ${chat.status} ${JSON.stringify(answer)}`);
   }
-  console.log(`built hub: ready, chat charged ${chat.headers.get('x-hub-cost')} credits`);
+  console.log(`built hub: ready, console at /, chat charged ${chat.headers.get('x-hub-cost')} credits`);
 }
 
 let failure;

@@ -15,7 +15,10 @@ export const serveCommand: CliCommand = {
     const app = await buildHubApp({ config });
     installProcessSafetyNet(app.log);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
-    app.log.info({ publicUrl: config.publicUrl }, 'Smart AI Hub is ready');
+    app.log.info(
+      { publicUrl: config.publicUrl, console: config.env.HUB_CONSOLE === 'on' ? `${config.publicUrl}/` : 'off' },
+      'Smart AI Hub is ready',
+    );
 
     await new Promise<void>((resolve) => {
       let closing = false;

@@ -61,6 +61,8 @@ export const envSchema = z.object({
    * `https://app.example.com,http://localhost:5173`, or `*` for any origin. Unset: same origin only.
    */
   CORS_ORIGINS: optionalString,
+  /** The web console at `/`: `on` (default) or `off` (an API-only hub). */
+  HUB_CONSOLE: z.enum(['on', 'off']).default('on'),
   /** Trust X-Forwarded-* from a proxy in front: `true`, a hop count, or a comma list of addresses. */
   TRUST_PROXY: optionalString,
 

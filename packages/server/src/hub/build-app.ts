@@ -69,6 +69,8 @@ export async function buildHubApp(options: HubOptions & { logger?: FastifyServer
     // A URL the router cannot decode (`%ff`) or an overlong path segment: the envelope too.
     frameworkErrors: (error, request, reply) => sendHubError(request, reply, error),
   });
-  await app.register(createHub({ defaultMetrics: true, ...options, config }));
+  await app.register(
+    createHub({ defaultMetrics: true, console: env.HUB_CONSOLE === 'on', ...options, config }),
+  );
   return app;
 }

@@ -10,6 +10,7 @@ import { buildHubContext } from './build-context.js';
 import { domains } from './domains.js';
 import type { HubContext } from './hub-context.js';
 import type { HubOptions } from './hub-options.js';
+import { consolePlugin } from './plugins/console.js';
 import { hubCors } from './plugins/cors.js';
 
 declare module 'fastify' {
@@ -62,6 +63,10 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
           await healthRoutes(scoped, hub);
           for (const domain of domains) {
             if (domain.routes) await scoped.register(async (child) => domain.routes!(child, hub));
+          }
+          if (options.console) {
+            const dir = typeof options.console === 'object' ? options.console.dir : undefined;
+            await scoped.register(consolePlugin, { dir, mountPath: pluginOptions.prefix });
           }
           // fastify-plugin drops the `prefix` register option; the scoped child applies it instead.
         },

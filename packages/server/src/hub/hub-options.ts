@@ -19,4 +19,10 @@ export interface HubOptions {
   defaultMetrics?: boolean;
   /** Run migrations on start (default true). */
   migrate?: boolean;
+  /**
+   * Serve the web console at the hub's root (under its prefix): true or false. Default false for
+   * an embedded hub; the appliance (`buildHubApp`) serves it unless `HUB_CONSOLE=off`. `{ dir }`
+   * serves a console built elsewhere.
+   */
+  console?: boolean | { dir?: string };
 }
