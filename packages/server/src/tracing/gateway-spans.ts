@@ -1,4 +1,12 @@
-import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import type { CatalogDeployment } from '../domains/models/catalog/model-catalog.js';
 import type {
   GatewayTracing,
@@ -15,32 +23,56 @@ import { HubError } from '../http/hub-error.js';
  * `gen_ai.*` attributes: provider, request and response model, tokens, finish reasons). Each is a
  * child of the span of the request that made the call: its context is taken when the call's first
  * span starts (the request's own async context), so a settle that runs on a socket's close event
- * still lands in the right trace.
+ * still lands in the right trace. A call made outside any request span (a chat over the WebSocket)
+ * gets a server span of its own, `ws <model>`, ended with its last stage.
  */
 export function gatewayTracingWith(tracer: Tracer): GatewayTracing {
-  const parents = new WeakMap<MeteredCall, Context>();
-  const parentOf = (call: MeteredCall) => {
-    let parent = parents.get(call);
-    if (!parent) {
-      parent = context.active();
-      parents.set(call, parent);
+  const calls = new WeakMap<MeteredCall, CallContext>();
+  const contextOf = (call: MeteredCall): CallContext => {
+    let found = calls.get(call);
+    if (!found) {
+      const active = context.active();
+      if (trace.getSpan(active)) found = { parent: active };
+      else {
+        // No request span around it (a chat over the WebSocket): the call gets a span of its own.
+        const own = tracer.startSpan(
+          `${call.endpoint} ${call.model.id}`,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'hub.request_id': call.requestId, 'hub.model': call.model.id },
+          },
+          active,
+        );
+        found = { parent: trace.setSpan(active, own), own };
+      }
+      calls.set(call, found);
     }
-    return parent;
+    return found;
   };
   return {
     stage(call, stage): StageSpan {
+      const found = contextOf(call);
       const span = tracer.startSpan(
         `hub.${stage}`,
         { attributes: { 'hub.model': call.model.id } },
-        parentOf(call),
+        found.parent,
       );
-      return { end: (error) => endSpan(span, error) };
+      return {
+        end(error) {
+          endSpan(span, error);
+          // The call's own span ends with its last stage: the settle or release, or a refused hold.
+          if (found.own && (stage !== 'hold' || error !== undefined)) {
+            endSpan(found.own, error);
+            found.own = undefined;
+          }
+        },
+      };
     },
     upstream(call, deployment, operation): UpstreamSpan {
       const span = tracer.startSpan(
         `${operation} ${deployment.upstreamModel}`,
         { kind: SpanKind.CLIENT, attributes: requestAttributes(call, deployment, operation) },
-        parentOf(call),
+        contextOf(call).parent,
       );
       return {
         end(answer) {
@@ -51,6 +83,12 @@ export function gatewayTracingWith(tracer: Tracer): GatewayTracing {
       };
     },
   };
+}
+
+/** Where a call's spans go: under its request's span, or under a span of its own. */
+interface CallContext {
+  parent: Context;
+  own?: Span;
 }
 
 function requestAttributes(call: MeteredCall, deployment: CatalogDeployment, operation: string) {

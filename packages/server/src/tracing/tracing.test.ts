@@ -8,6 +8,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type FakeOpenAI, startFakeOpenAI } from '../../test/fakes/index.js';
 import { createUser } from '../../test/support/auth-fixtures.js';
 import { createTestHub, type TestHub } from '../../test/support/test-hub.js';
@@ -174,6 +175,55 @@ for (const { dialect, coordination } of GATEWAY_SETUPS) {
     });
   });
 }
+
+describe('traces of a chat over the WebSocket', () => {
+  it('gives the connection a span and each chat a server span of its own with hold, upstream and settle', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const fake = await startFakeOpenAI();
+    const t = await createTestHub({ listen: true, models: modelsFor(fake), tracerProvider: provider });
+    try {
+      const user = await createUser(t);
+      await t.hub.services.credits.grant({
+        userId: user.user.id,
+        amount: creditsToUnits(1),
+        idempotencyKey: 'ws',
+      });
+      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/ws`, {
+        headers: { authorization: `Bearer ${user.apiKey}` },
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.on('error', reject);
+        socket.on('message', (data) => {
+          const frame = JSON.parse(data.toString()) as { type: string };
+          if (frame.type === 'ready')
+            socket.send(JSON.stringify({ type: 'chat.start', id: 'c1', request: ask() }));
+          if (frame.type === 'chat.done') resolve();
+        });
+      });
+      socket.close();
+      await eventually(async () => exporter.getFinishedSpans().some((s) => s.name === 'GET /api/v1/ws'));
+      const spans = exporter.getFinishedSpans();
+      const connection = spans.find((s) => s.name === 'GET /api/v1/ws')!;
+      expect(connection.attributes['http.response.status_code']).toBe(101);
+      const own = spans.find((s) => s.name === 'ws traced')!;
+      expect(own.kind).toBe(SpanKind.SERVER);
+      const children = spans.filter(
+        (s) =>
+          s.spanContext().traceId === own.spanContext().traceId &&
+          s.parentSpanContext?.spanId === own.spanContext().spanId,
+      );
+      expect(children.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'hub.hold', 'hub.settle']);
+      // The chat's span ended with its settle, not later.
+      const settle = children.find((s) => s.name === 'hub.settle')!;
+      const ms = ([sec, ns]: [number, number]) => sec * 1e3 + ns / 1e6;
+      expect(ms(own.endTime)).toBeGreaterThanOrEqual(ms(settle.endTime));
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+});
 
 describe('traces over OTLP/HTTP', () => {
   it('exports the span tree to the collector at OTEL_EXPORTER_OTLP_ENDPOINT', async () => {

@@ -26,6 +26,15 @@ export const hubTracing = fp<{ hub: HubContext }>(
     if (!tracer) return;
     const propagator = new W3CTraceContextPropagator();
 
+    const finish = (request: object, status: number | undefined, aborted: boolean) => {
+      const span = requestSpans.get(request);
+      if (!span) return;
+      requestSpans.delete(request);
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      if (aborted) span.setAttribute('hub.client_aborted', true);
+      if (status !== undefined && status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    };
     app.addHook('onRequest', (request, _reply, done) => {
       const parent = propagator.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
       const route = request.routeOptions.url;
@@ -43,18 +52,13 @@ export const hubTracing = fp<{ hub: HubContext }>(
         parent,
       );
       requestSpans.set(request, span);
+      // A WebSocket upgrade gets no response: its span lasts as long as the connection.
+      if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+        request.raw.socket.once('close', () => finish(request, 101, false));
+      }
       // The rest of the request's lifecycle runs inside this context (hooks, handler, stream).
       context.with(trace.setSpan(parent, span), done);
     });
-    const finish = (request: object, status: number | undefined, aborted: boolean) => {
-      const span = requestSpans.get(request);
-      if (!span) return;
-      requestSpans.delete(request);
-      if (status !== undefined) span.setAttribute('http.response.status_code', status);
-      if (aborted) span.setAttribute('hub.client_aborted', true);
-      if (status !== undefined && status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-    };
     app.addHook('onResponse', (request, reply, done) => {
       finish(request, reply.statusCode, false);
       done();
