@@ -231,4 +231,15 @@ describe.runIf(browserAvailable)('the console, as a new user', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await see(page.getByRole('heading', { level: 1, name: 'Overview' }));
   });
+
+  it('signs in through an OAuth provider and lands back in the console, signed in', async () => {
+    hub.idp.setUser({ sub: 'acme-7', email: 'oauth-person@console.test', email_verified: true, name: 'Oda' });
+    const other = await openWindow(browser);
+    await other.page.goto(`${hub.url}/sign-in`);
+    await (await see(other.page.getByRole('link', { name: 'Sign in with acme' }))).click();
+    await other.page.waitForURL(`${hub.url}/`);
+    await see(other.page.getByText('Welcome, Oda.'));
+    expect(new URL(other.page.url()).hash).toBe('');
+    await other.context.close();
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FakeOidc, startFakeOidc } from '../../../server/test/fakes/fake-oidc.js';
 import { type FakeStripe, startFakeStripe } from '../../../server/test/fakes/fake-stripe.js';
 import { type SmtpSink, startSmtpSink } from '../../../server/test/fakes/smtp-sink.js';
 import { createTestHub, type TestHub } from '../../../server/test/support/test-hub.js';
@@ -11,10 +12,13 @@ export const STARTER = { id: 'starter', name: 'Starter pack', credits: 10, price
 
 /**
  * The hub's configuration for the console tests: the default mock models, `mock-slow` (a long
- * answer, word by word, to stop midway) and one credit package.
+ * answer, word by word, to stop midway), one credit package and an OpenID Connect provider.
  */
-const hubConfig = {
+const hubConfig = (idp: FakeOidc) => ({
   creditPackages: [STARTER],
+  oauthProviders: [
+    { type: 'oidc', id: 'acme', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+  ],
   models: {
     includeDefaults: true,
     models: [
@@ -26,7 +30,7 @@ const hubConfig = {
       },
     ],
   },
-};
+});
 
 /** A real hub serving the built console, with its mail going to a sink and payments to a Stripe fake. */
 export interface ConsoleHub {
@@ -35,6 +39,8 @@ export interface ConsoleHub {
   testHub: TestHub;
   sink: SmtpSink;
   stripe: FakeStripe;
+  /** The OpenID Connect provider `acme` (auto-approves as its current user). */
+  idp: FakeOidc;
   /** An admin with a password and nothing else (no credits, no key): a first run. */
   admin: { id: string; email: string; password: string };
   /** The first link to the hub in the newest mail to `email` whose subject matches. */
@@ -45,7 +51,8 @@ export interface ConsoleHub {
 export async function startConsoleHub(): Promise<ConsoleHub> {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
   const configFile = join(dir, 'hub.json');
-  writeFileSync(configFile, JSON.stringify(hubConfig));
+  const idp = await startFakeOidc();
+  writeFileSync(configFile, JSON.stringify(hubConfig(idp)));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const webhookSecret = 'whsec_console_e2e';
@@ -78,6 +85,7 @@ export async function startConsoleHub(): Promise<ConsoleHub> {
     testHub: hub,
     sink,
     stripe,
+    idp,
     admin: { id: adminUser.id, ...admin },
     async mailedLink(email, subject) {
       const mail = await sink.waitForMessage(
@@ -92,6 +100,7 @@ export async function startConsoleHub(): Promise<ConsoleHub> {
       await hub.close();
       await stripe.close();
       await sink.close();
+      await idp.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
