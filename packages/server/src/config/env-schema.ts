@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressAllowList } from '../outbound/address-policy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -52,6 +53,17 @@ export const envSchema = z.object({
   HUB_ADMIN_PASSWORD: optionalString,
   PUBLIC_URL: url(['http', 'https']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `on` (default): Prometheus metrics at `/metrics`; `off`: none recorded, none served. */
+  HUB_METRICS: z.enum(['on', 'off']).default('on'),
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters',
+  ),
+  /** OpenTelemetry traces over OTLP/HTTP to this collector (`<endpoint>/v1/traces`); unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']),
+  /** The `service.name` of the hub's spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('smart-ai-hub'),
   /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
   SHUTDOWN_TIMEOUT: positiveInt.default(25),
   /** Largest request body in bytes. */
@@ -112,6 +124,24 @@ export const envSchema = z.object({
    */
   HUB_DEV_MAIL: z.enum(['log']).optional(),
   SMTP_FROM: z.string().default('Smart AI Hub <no-reply@localhost>'),
+
+  /** Days an audit record is kept (the oldest are pruned hourly; the chain still verifies); 0 keeps them forever. */
+  HUB_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
+  /**
+   * Private, loopback or link-local addresses that URLs set at runtime (webhook endpoints, provider
+   * and MCP base URLs) may reach: `*`, or a comma list of addresses and CIDR ranges
+   * (`127.0.0.1,10.0.0.0/8`). Unset: public addresses only.
+   */
+  HUB_ALLOW_PRIVATE_URLS: optionalString.refine(
+    (v) => v === undefined || isAddressAllowList(v),
+    'must be * or a comma list of IP addresses and CIDR ranges (127.0.0.1,10.0.0.0/8)',
+  ),
+  /** Seconds a webhook delivery attempt may take (connect, answer and the start of its body). */
+  HUB_WEBHOOK_TIMEOUT: z.coerce.number().positive().max(300).default(10),
+  /** Seconds before a webhook delivery's first retry; each next waits 4 times longer, at most 8 hours. */
+  HUB_WEBHOOK_FIRST_RETRY: z.coerce.number().positive().default(5),
+  /** Seconds a webhook delivery is retried before it is marked failed. */
+  HUB_WEBHOOK_RETRY_WINDOW: positiveInt.default(86_400),
 });
 
 export type Env = z.infer<typeof envSchema>;

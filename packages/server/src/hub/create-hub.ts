@@ -5,13 +5,15 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { installErrorEnvelope } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { installInputGuards } from '../http/input-guards.js';
-import { installHttpMetrics } from '../http/metrics.js';
+import { installRequestContext } from '../http/request-context.js';
 import { buildHubContext } from './build-context.js';
 import { domains } from './domains.js';
 import type { HubContext } from './hub-context.js';
 import type { HubOptions } from './hub-options.js';
 import { consolePlugin } from './plugins/console.js';
 import { hubCors } from './plugins/cors.js';
+import { hubMetrics } from './plugins/metrics.js';
+import { hubTracing } from './plugins/tracing.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,8 +52,10 @@ export function createHub(options: HubOptions = {}): FastifyPluginAsync {
           });
           installErrorEnvelope(scoped);
           installInputGuards(scoped);
+          installRequestContext(scoped);
           await scoped.register(hubCors, { origins: hub.config.env.CORS_ORIGINS });
-          installHttpMetrics(scoped, hub.metrics);
+          await scoped.register(hubTracing, { hub });
+          await scoped.register(hubMetrics, { hub });
           await scoped.register(swagger, {
             openapi: {
               info: { title: 'Smart AI Hub', version: '1' },
