@@ -30,9 +30,11 @@ function cli(args: string[], env: Record<string, string>, until?: (stdout: strin
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return (async () => {
     if (until) {
+      const deadline = Date.now() + 120_000;
       try {
-        while (child.exitCode === null && !(await until(stdout)))
+        while (child.exitCode === null && Date.now() < deadline && !(await until(stdout))) {
           await new Promise((r) => setTimeout(r, 100));
+        }
       } finally {
         child.kill('SIGTERM');
       }
@@ -66,7 +68,9 @@ for (const dialect of await testDialects()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('migrates and prints a generated first admin once; later runs and the replicas print none', async () => {
+    it('migrates and prints a generated first admin once; later runs and the replicas print none', {
+      timeout: 180_000,
+    }, async () => {
       const first = await cli(['migrate', '--first-admin'], env);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
@@ -110,7 +114,7 @@ for (const dialect of await testDialects()) {
 }
 
 describe('smart-ai-hub migrate --first-admin with HUB_ADMIN_EMAIL / HUB_ADMIN_PASSWORD', () => {
-  it('creates that admin and prints no password', async () => {
+  it('creates that admin and prints no password', { timeout: 90_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-migrate-'));
     try {
       const configured = 'a configured admin passphrase';
@@ -129,7 +133,7 @@ describe('smart-ai-hub migrate --first-admin with HUB_ADMIN_EMAIL / HUB_ADMIN_PA
     }
   });
 
-  it('without the flag, migrates only', async () => {
+  it('without the flag, migrates only', { timeout: 90_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-migrate-'));
     try {
       const run = await cli(['migrate'], { HUB_DATA_DIR: dir, DATABASE_URL: join(dir, 'hub.db') });

@@ -83,10 +83,10 @@ describe.runIf(canIsolate)('the built appliance on a read-only root, as uid 1000
       try {
         if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
       } catch {}
-      if (hub.exitCode !== null || i > 300) throw new Error(`the hub did not start:\n${output}`);
+      if (hub.exitCode !== null || i > 600) throw new Error(`the hub did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (hub?.exitCode === null) hub.kill('SIGKILL');
