@@ -1,5 +1,6 @@
 import type { Coordination, HubDatabase } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger } from 'fastify';
+import { auditMoneyMovement } from '../audit/money-audit.js';
 import { AccountDirectory } from './accounts.js';
 import { CreditEvents } from './credit-events.js';
 import type {
@@ -61,6 +62,7 @@ export class CreditsService implements CreditsPort {
       openHolds: new HoldFactsCache(),
       renewer: new HoldRenewer(store, options.holdTtlMs),
       expiryListeners: [],
+      auditMoney: auditMoneyMovement,
     };
     this.upkeep = {
       sweepIntervalMs: options.sweepIntervalMs ?? 30_000,

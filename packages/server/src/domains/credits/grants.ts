@@ -53,8 +53,8 @@ export async function grantCredits(deps: LedgerDeps, input: GrantInput): Promise
   }
   const grants = await deps.accounts.system('grants');
   try {
-    const { transactionId, balance } = await deps.durableTransaction((trx) =>
-      postUserTransaction(trx, deps.statements, {
+    const { transactionId, balance } = await deps.durableTransaction(async (trx) => {
+      const posted = await postUserTransaction(trx, deps.statements, {
         kind: 'grant',
         idempotencyKey: ledgerKey,
         userId: input.userId,
@@ -63,8 +63,18 @@ export async function grantCredits(deps: LedgerDeps, input: GrantInput): Promise
         amount: input.amount,
         description: input.description ?? null,
         metadata: { ...input.metadata, ...(input.grantedBy ? { grantedBy: input.grantedBy } : {}) },
-      }),
-    );
+      });
+      await deps.auditMoney(trx, {
+        kind: 'grant',
+        userId: input.userId,
+        amount: input.amount,
+        transactionId: posted.transactionId,
+        idempotencyKey: input.idempotencyKey,
+        grantedBy: input.grantedBy,
+        description: input.description,
+      });
+      return posted;
+    });
     await deps.events.publish(deps.events.balanceChanged(input.userId, input.amount, balance, 'grant'));
     return { transactionId, userId: input.userId, amount: input.amount, balance, replayed: false };
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Database, HubDatabase } from '@smart-ai-hub/adapters';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { MoneyAuditHook } from '../audit/money-audit.js';
 import type { AccountDirectory } from './accounts.js';
 import type { CreditEvents } from './credit-events.js';
 import type { HoldExpiredListener } from './credits-port.js';
@@ -30,4 +31,6 @@ export interface LedgerDeps {
   renewer: HoldRenewer;
   /** Run inside the transaction that expires a hold (`CreditsPort.onHoldExpired`). */
   expiryListeners: HoldExpiredListener[];
+  /** Writes the audit record of a grant or payment event inside the transaction that moves the money. */
+  auditMoney: MoneyAuditHook;
 }

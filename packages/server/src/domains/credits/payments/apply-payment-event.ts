@@ -69,7 +69,19 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
           created_at: now,
         })
         .execute();
+      const audit = (userId: string | null, amount: number) =>
+        deps.auditMoney(trx, {
+          kind: 'payment_event',
+          userId,
+          amount,
+          provider: event.provider,
+          eventId: event.eventId,
+          eventType: event.type,
+          paymentId: facts.paymentId,
+          ...(refused ? { refused } : {}),
+        });
       if (vetted && !('facts' in vetted)) {
+        await audit(refused === 'unknown_session' ? null : (facts.userId ?? null), 0);
         return {
           duplicate: false,
           refused,
@@ -124,6 +136,7 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
         .where('id', '=', facts.paymentId)
         .execute();
       if (delta === 0 || after.userId === null) {
+        await audit(after.userId, 0);
         return { duplicate: false, refused, paymentId: facts.paymentId, delta: 0, credited, balance: null };
       }
       const accountId =
@@ -168,6 +181,7 @@ export async function applyPaymentEvent(deps: LedgerDeps, event: PaymentEvent): 
               },
             },
       );
+      await audit(after.userId, delta);
       return { duplicate: false, paymentId: facts.paymentId, delta, credited, balance };
     });
     await deps.events.publish(published);
