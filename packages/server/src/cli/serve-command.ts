@@ -16,7 +16,10 @@ export const serveCommand: CliCommand = {
     installProcessSafetyNet(app.log);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
     app.log.info(
-      { publicUrl: config.publicUrl, console: config.env.HUB_CONSOLE === 'on' ? `${config.publicUrl}/` : 'off' },
+      {
+        publicUrl: config.publicUrl,
+        console: config.env.HUB_CONSOLE === 'on' ? `${config.publicUrl}/` : 'off',
+      },
       'Smart AI Hub is ready',
     );
 
