@@ -1,12 +1,9 @@
-import { createMemoryCoordination } from '@smart-ai-hub/adapters';
-import { createTestDatabase, testDialects } from '@smart-ai-hub/adapters/testing';
+import { testDialects } from '@smart-ai-hub/adapters/testing';
 import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '@smart-ai-hub/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load-config.js';
 import type { Role } from '../src/domains/auth/principal.js';
-import { createHub } from '../src/hub/create-hub.js';
 import { type RouteAccess, routeAccessTable } from './authorization/route-access-table.js';
+import { registeredRoutes } from './fuzz/registered-routes.js';
 import { createUser, type TestUser } from './support/auth-fixtures.js';
 import { createTestHub, type TestHub } from './support/test-hub.js';
 
@@ -61,42 +58,15 @@ function expected(entry: RouteAccess, caller: Caller): { status: Outcome; code?:
 
 const key = (method: string, url: string) => `${method} ${url}`;
 
-/**
- * Every method + URL the hub registers, with the API key scope each declares, collected with an
- * onRoute hook (HEAD twins of GET left out).
- */
-async function registeredRoutes(): Promise<Map<string, ApiKeyScope | undefined>> {
-  const database = await createTestDatabase('sqlite');
-  const coordination = createMemoryCoordination();
-  const app: FastifyInstance = Fastify();
-  const routes = new Map<string, ApiKeyScope | undefined>();
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.set(key(method, route.url), route.config?.apiKeyScope);
-    }
-  });
-  await app.register(
-    createHub({
-      config: loadConfig({
-        NODE_ENV: 'test',
-        HUB_SECRET: 's'.repeat(40),
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: ':memory:',
-      }),
-      database,
-      coordination,
-    }),
-  );
-  await app.ready();
-  await app.close();
-  await coordination.close();
-  await database.drop();
-  return routes;
+/** Every method + URL the hub registers, with the API key scope each declares (see `registeredRoutes`). */
+async function routeScopes(): Promise<Map<string, ApiKeyScope | undefined>> {
+  const routes = await registeredRoutes();
+  return new Map(routes.map((r) => [key(r.method, r.url), r.apiKeyScope as ApiKeyScope | undefined]));
 }
 
 describe('the route access table', () => {
   it('has an entry for every route the hub registers, and no entry for a route that is gone', async () => {
-    const routes = [...(await registeredRoutes()).keys()];
+    const routes = [...(await routeScopes()).keys()];
     const entries = routeAccessTable.map((e) => key(e.method, e.url));
     expect(
       routes.filter((r) => !entries.includes(r)),
@@ -110,7 +80,7 @@ describe('the route access table', () => {
   });
 
   it('names, for every route, the API key scope the route declares (none: sessions only)', async () => {
-    const routes = await registeredRoutes();
+    const routes = await routeScopes();
     const mismatches = routeAccessTable
       .map((e) => ({
         route: key(e.method, e.url),

@@ -15,6 +15,8 @@ export interface RegisteredRoute {
   params?: ZodType;
   /** A WebSocket route (a plain GET without upgrade is all the fuzz sends it). */
   websocket: boolean;
+  /** The API key scope the route declares (`config.apiKeyScope`); undefined: sessions only. */
+  apiKeyScope?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function registeredRoutes(): Promise<RegisteredRoute[]> {
         querystring: schema.querystring,
         params: schema.params,
         websocket: Boolean((route as { websocket?: boolean }).websocket),
+        apiKeyScope: (route.config as { apiKeyScope?: string } | undefined)?.apiKeyScope,
       });
     }
   });
